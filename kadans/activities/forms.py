@@ -1,0 +1,178 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kadans.accounts.permissions import assignable_representatives
+from kadans.activities.models import Activity, ActivityType, Product
+from kadans.activities.services import CostLineData, company_tz
+from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ActivityForm(forms.Form):
+    """The action form, field by field as Douano's page describes it."""
+
+    relation = forms.ModelChoiceField(Relation.objects.all(), label=_("Relation"), widget=forms.HiddenInput)
+    contact = forms.ModelChoiceField(Contact.objects.none(), label=_("Contact"), required=False)
+    participants = forms.ModelMultipleChoiceField(
+        assignable_representatives(), label=_("Participants"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("They see this action in their calendar too."),
+    )
+    type = forms.ModelChoiceField(ActivityType.objects.filter(active=True), label=_("Action type"))
+    representative = forms.ModelChoiceField(
+        assignable_representatives(), label=_("Representative"), required=False,
+        help_text=_("Filled in from the relation; empty: the type's default user, else the relation's."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(Activity.Status.PLANNED, _("Planned")), (Activity.Status.DONE, _("Executed"))],
+        initial=Activity.Status.PLANNED,
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), required=False, widget=TimeInput())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+    end_time = forms.TimeField(label=_("End time"), required=False, widget=TimeInput())
+    all_day = forms.BooleanField(label=_("All day"), required=False, initial=True)
+    summary = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Remark"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you plan to discuss, and afterwards what was discussed: shown in the relation's history."),
+    )
+    new_status = forms.ModelChoiceField(BusinessStatus.objects.all(), label=_("New business status"), required=False)
+    new_priority = forms.ModelChoiceField(Priority.objects.all(), label=_("New priority"), required=False)
+
+    def __init__(self, *args, activity: Activity | None = None, **kwargs):
+        self.activity = activity
+        super().__init__(*args, **kwargs)
+        relation_id = self.data.get(self.add_prefix("relation")) or self.initial.get("relation")
+        if isinstance(relation_id, Relation):
+            relation_id = relation_id.pk
+        if activity is not None:
+            relation_id = activity.relation_id
+            self.fields["relation"].disabled = True
+            # an activity keeps its archived type when edited; new ones only get active types
+            self.fields["type"].queryset = ActivityType.objects.filter(active=True) | ActivityType.objects.filter(
+                pk=activity.type_id
+            )
+        try:
+            relation_id = int(relation_id) if relation_id else None
+        except (TypeError, ValueError):
+            relation_id = None
+        # any contact is accepted here; clean() checks it belongs to the relation, with a clear message
+        self.fields["contact"].queryset = Contact.objects.all()
+        self.contact_choices = Contact.objects.filter(relation_id=relation_id) if relation_id else Contact.objects.none()
+        self.fields["contact"].widget.choices = [("", "---------")] + [(c.pk, str(c)) for c in self.contact_choices]
+
+    @classmethod
+    def initial_for(cls, activity: Activity) -> dict:
+        start = timezone.localtime(activity.start, company_tz() if activity.all_day else None)
+        end = timezone.localtime(activity.end, company_tz() if activity.all_day else None)
+        return {
+            "relation": activity.relation_id, "contact": activity.contact_id, "type": activity.type_id,
+            "participants": list(activity.participants.values_list("pk", flat=True)),
+            "representative": activity.representative_id, "status": activity.status,
+            "start_date": start.date(), "end_date": end.date(), "all_day": activity.all_day,
+            "start_time": None if activity.all_day else start.time(),
+            "end_time": None if activity.all_day else end.time(),
+            "summary": activity.summary, "note": activity.note,
+            "new_status": activity.new_status_id, "new_priority": activity.new_priority_id,
+        }
+
+    def clean(self):
+        data = super().clean()
+        relation, contact = data.get("relation"), data.get("contact")
+        if relation and contact and contact.relation_id != relation.pk:
+            self.add_error("contact", _("This contact does not belong to the chosen relation."))
+        start_date = data.get("start_date")
+        if not start_date:
+            return data
+        end_date = data.get("end_date") or start_date
+        if data.get("all_day"):
+            data["start"], data["end"] = start_date, end_date
+        else:
+            start_time = data.get("start_time")
+            if start_time is None:
+                self.add_error("start_time", _("Give a start time, or tick 'All day'."))
+                return data
+            start = timezone.make_aware(datetime.datetime.combine(start_date, start_time))
+            end_time = data.get("end_time")
+            end = (
+                timezone.make_aware(datetime.datetime.combine(end_date, end_time))
+                if end_time
+                else start + datetime.timedelta(hours=1)
+            )
+            data["start"], data["end"] = start, end
+        if data["end"] < data["start"]:
+            self.add_error("end_date", _("The end cannot be before the start."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        kwargs = {
+            "contact": d["contact"], "participants": d["participants"], "representative": d["representative"],
+            "start": d["start"], "end": d["end"], "all_day": d["all_day"], "summary": d["summary"],
+            "note": d["note"], "new_status": d["new_status"], "new_priority": d["new_priority"],
+        }
+        return kwargs
+
+
+class CostLineForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    product = forms.ModelChoiceField(Product.objects.filter(active=True), label=_("Product"), required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2, initial=1
+    )
+    unit_price = forms.DecimalField(
+        label=_("Price"), min_value=Decimal("0"), max_digits=10, decimal_places=2, required=False,
+        help_text=_("Empty: the product's cost price."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("description") and not data.get("product"):
+            raise ValidationError(_("Give a description or choose a product."))
+        if data.get("unit_price") is None and not data.get("product"):
+            self.add_error("unit_price", _("Give a price."))
+        return data
+
+    def line(self) -> CostLineData:
+        d = self.cleaned_data
+        return CostLineData(
+            description=d["description"], product=d["product"], quantity=d["quantity"], unit_price=d["unit_price"]
+        )
+
+
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=0, can_delete=True, max_num=50, validate_max=True)
+
+
+def cost_lines_initial(activity: Activity) -> list[dict]:
+    return [
+        {"description": c.description, "product": c.product_id, "quantity": c.quantity, "unit_price": c.unit_price}
+        for c in activity.cost_lines.all()
+    ]
+
+
+class CompleteForm(forms.Form):
+    feedback = forms.CharField(label=_("Feedback"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -1,0 +1,288 @@
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Product(models.Model):
+    """Something given away, typically samples; its cost price pre-fills a cost line."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=50, blank=True)
+    cost_price = models.DecimalField(
+        _("cost price"), max_digits=10, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="product_code_unique"),
+            models.CheckConstraint(condition=Q(cost_price__gte=0), name="product_cost_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+
+class ActivityType(models.Model):
+    class Kind(models.TextChoices):
+        TODO = "todo", _("To-do")
+        EMAIL = "email", _("E-mail")
+        CALL = "call", _("Phone call")
+        MEETING = "meeting", _("Meeting")
+        UPLOAD = "upload", _("Upload document")
+        SIGNATURE = "signature", _("Request signature")
+        REMINDER = "reminder", _("Reminder")
+
+    class Chaining(models.TextChoices):
+        NONE = "none", _("None")
+        SUGGEST = "suggest", _("Suggest next activities")
+        TRIGGER = "trigger", _("Trigger next activity")
+
+    class DelayUnit(models.TextChoices):
+        DAYS = "days", _("days")
+        WEEKS = "weeks", _("weeks")
+        MONTHS = "months", _("months")
+
+    class DelayFrom(models.TextChoices):
+        COMPLETION = "completion", _("after the completion date")
+        DEADLINE = "deadline", _("after the previous deadline")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices, default=Kind.TODO)
+    default_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("default user"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    default_summary = models.CharField(_("default summary"), max_length=200, blank=True)
+    default_note = models.TextField(_("default note"), blank=True)
+    color = models.CharField(
+        _("calendar colour"), max_length=7, default="#3b82f6",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    chaining = models.CharField(_("chaining"), max_length=10, choices=Chaining.choices, default=Chaining.NONE)
+    suggested_types = models.ManyToManyField(
+        "self", verbose_name=_("suggest"), symmetrical=False, blank=True, related_name="suggested_by"
+    )
+    triggered_type = models.ForeignKey(
+        "self", verbose_name=_("trigger"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="triggered_by",
+    )
+    delay_count = models.PositiveIntegerField(_("delay"), default=0)
+    delay_unit = models.CharField(_("delay unit"), max_length=10, choices=DelayUnit.choices, default=DelayUnit.DAYS)
+    delay_from = models.CharField(
+        _("delay from"), max_length=12, choices=DelayFrom.choices, default=DelayFrom.COMPLETION
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("action type")
+        verbose_name_plural = _("action types")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chaining="trigger", triggered_type__isnull=False) | ~Q(chaining="trigger"),
+                name="activitytype_trigger_has_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_calendar_item(self) -> bool:
+        """Calls and meetings happen at a time of day; the rest are all-day by default."""
+        return self.kind in (self.Kind.CALL, self.Kind.MEETING)
+
+
+class ActivityQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Activity.Status.PLANNED)
+
+    def for_user(self, user):
+        """Activities where the user is the representative or a participant."""
+        return self.filter(Q(representative=user) | Q(participants=user)).distinct()
+
+    def with_cost_total(self):
+        return self.annotate(
+            cost_total=models.Sum(F("cost_lines__quantity") * F("cost_lines__unit_price"), default=Decimal("0"))
+        )
+
+
+class Activity(models.Model):
+    """One action on one relation, planned or done (Douano's "actie", Odoo's "activity").
+
+    All-day activities are stored from midnight of their first day to midnight of their last day in the
+    company time zone (settings.TIME_ZONE), so their dates read back the same for everyone; timed ones are
+    instants, shown in each user's own time zone.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    relation = models.ForeignKey(
+        "relations.Relation", verbose_name=_("relation"), on_delete=models.PROTECT, related_name="activities"
+    )
+    contact = models.ForeignKey(
+        "relations.Contact", verbose_name=_("contact"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="activities",
+    )
+    type = models.ForeignKey(ActivityType, verbose_name=_("action type"), on_delete=models.PROTECT, related_name="+")
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("representative"), on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="participations",
+        through="Participation",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=True)
+    summary = models.CharField(_("subject"), max_length=200, blank=True)
+    note = models.TextField(_("remark"), blank=True)
+    new_status = models.ForeignKey(
+        "relations.BusinessStatus", verbose_name=_("new business status"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    new_priority = models.ForeignKey(
+        "relations.Priority", verbose_name=_("new priority"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    previous = models.ForeignKey(
+        "self", verbose_name=_("previous activity"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="next_activities",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            # "my activities" and the calendar: a representative's activities by status, by date
+            models.Index(fields=["representative", "status", "start"], name="activity_rep_status_start"),
+            # a relation's open activities and its history, by date
+            models.Index(fields=["relation", "start"], name="activity_relation_start"),
+            # reports and the dashboard over a period of done activities
+            models.Index(fields=["status", "done_at"], name="activity_status_done_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="activity_end_not_before_start"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_at__isnull=False), name="activity_done_has_done_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary or f"{self.type} — {self.relation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:edit", args=[self.pk])
+
+    def _local(self, value: datetime.datetime, tz=None) -> datetime.datetime:
+        if self.all_day:
+            tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return timezone.localtime(value, tz)
+
+    @property
+    def due_date(self) -> datetime.date:
+        return self._local(self.start).date()
+
+    @property
+    def end_date(self) -> datetime.date:
+        return self._local(self.end).date()
+
+    def state(self, today: datetime.date | None = None) -> str:
+        """overdue, today, planned, done or cancelled, with "today" in the current (user's) time zone."""
+        if self.status != self.Status.PLANNED:
+            return self.status
+        today = today or timezone.localdate()
+        due = self.due_date
+        if due < today:
+            return "overdue"
+        if due == today:
+            return "today"
+        return "planned"
+
+
+class Participation(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="participation_unique"),
+        ]
+        indexes = [
+            # "my activities" and the calendar for activities the user takes part in
+            models.Index(fields=["user", "activity"], name="participation_user_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.activity_id}"
+
+
+class CostLine(models.Model):
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="cost_lines"
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=2, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit_price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="costline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="costline_price_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(description="") | Q(product__isnull=False), name="costline_has_description_or_product"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description or str(self.product)
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.unit_price

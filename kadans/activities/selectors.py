@@ -1,0 +1,41 @@
+"""Reads on activities: the lists pages and the API show, with their joins declared."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from kadans.accounts.models import User
+from kadans.activities.models import Activity, Participation
+
+
+def user_activities(user: User) -> QuerySet[Activity]:
+    """Activities where the user is the representative or a participant.
+
+    A subquery rather than a join on participants, so that no DISTINCT is needed and the
+    (representative, status, start) index serves the representative half.
+    """
+    return Activity.objects.filter(
+        Q(representative=user) | Q(pk__in=Participation.objects.filter(user=user).values("activity_id"))
+    )
+
+
+def list_related(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    return qs.select_related("relation", "contact", "type", "representative")
+
+
+def user_open_activities(user: User) -> QuerySet[Activity]:
+    """The user's open activities, overdue first then by due date (planned ones are ordered by start)."""
+    return list_related(user_activities(user).filter(status=Activity.Status.PLANNED)).order_by("start", "id")
+
+
+def activity_counters(user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime) -> dict:
+    """How many open activities the user has overdue, today and later, in one query."""
+    from django.db.models import Count
+
+    return user_activities(user).filter(status=Activity.Status.PLANNED).aggregate(
+        overdue=Count("id", filter=Q(start__lt=today_start)),
+        today=Count("id", filter=Q(start__gte=today_start, start__lt=tomorrow_start)),
+        upcoming=Count("id", filter=Q(start__gte=tomorrow_start)),
+    )

@@ -1,0 +1,266 @@
+"""Writes on activities: create, update, complete, cancel, and their cost lines.
+
+Views, commands, the API and tests all call these functions; the rules live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import zoneinfo
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kadans.accounts.models import User
+from kadans.activities.models import Activity, ActivityType, CostLine, Participation, Product
+from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
+from kadans.relations.services import relation_change_status
+
+DEFAULT_TIMED_DURATION = datetime.timedelta(hours=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class CostLineData:
+    description: str = ""
+    product: Product | None = None
+    quantity: Decimal = Decimal("1")
+    unit_price: Decimal | None = None
+
+
+@dataclasses.dataclass
+class CompletionResult:
+    activity: Activity
+    completed: bool
+    """False when the activity was already done or cancelled: nothing changed."""
+    next_activity: Activity | None = None
+    suggestions: list[Any] = dataclasses.field(default_factory=list)
+
+
+def company_tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def activity_default_representative(
+    *, explicit: User | None, activity_type: ActivityType, relation: Relation, user: User
+) -> User:
+    """The representative of a new activity: the explicit choice, else the type's default user, else the
+    relation's representative, else the user creating it."""
+    return explicit or activity_type.default_user or relation.representative or user
+
+
+def activity_period(
+    *,
+    all_day: bool,
+    start: datetime.date | datetime.datetime,
+    end: datetime.date | datetime.datetime | None = None,
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Turn what a form or an import gives into the stored (start, end).
+
+    All-day activities take dates and are stored as midnights of their first and last day in the
+    company time zone; timed ones take aware datetimes (naive ones are read in the current time zone)
+    and last an hour unless an end is given. The end is never before the start.
+    """
+    if all_day:
+        first = start.date() if isinstance(start, datetime.datetime) else start
+        last = end.date() if isinstance(end, datetime.datetime) else (end or first)
+        tz = company_tz()
+        start_dt = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+        end_dt = datetime.datetime.combine(last, datetime.time.min, tzinfo=tz)
+    else:
+        if not isinstance(start, datetime.datetime):
+            start = datetime.datetime.combine(start, datetime.time(9, 0))
+        start_dt = start if timezone.is_aware(start) else timezone.make_aware(start)
+        if end is None:
+            end_dt = start_dt + DEFAULT_TIMED_DURATION
+        else:
+            if not isinstance(end, datetime.datetime):
+                end = datetime.datetime.combine(end, start_dt.timetz().replace(tzinfo=None))
+            end_dt = end if timezone.is_aware(end) else timezone.make_aware(end)
+    if end_dt < start_dt:
+        raise ValidationError({"end": _("The end cannot be before the start.")})
+    return start_dt, end_dt
+
+
+def _validate_links(*, relation: Relation, contact: Contact | None, activity_type: ActivityType, is_new: bool):
+    errors = {}
+    if contact is not None and contact.relation_id != relation.pk:
+        errors["contact"] = _("This contact does not belong to the chosen relation.")
+    if is_new and not activity_type.active:
+        errors["type"] = _("This action type is archived; choose another one.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_participants(activity: Activity, participants: Iterable[User]) -> None:
+    """Participants are the other users who take part; the representative is never one of them."""
+    wanted = {u.pk for u in participants} - {activity.representative_id}
+    current = set(Participation.objects.filter(activity=activity).values_list("user_id", flat=True))
+    Participation.objects.filter(activity=activity, user_id__in=current - wanted).delete()
+    Participation.objects.bulk_create([Participation(activity=activity, user_id=pk) for pk in wanted - current])
+
+
+def activity_set_cost_lines(*, activity: Activity, lines: Iterable[CostLineData]) -> list[CostLine]:
+    """Replace the activity's cost lines. A line with a product and no price takes the product's cost price."""
+    objs = []
+    for line in lines:
+        price = line.unit_price
+        if price is None:
+            price = line.product.cost_price if line.product else Decimal("0")
+        obj = CostLine(
+            activity=activity, description=line.description, product=line.product,
+            quantity=line.quantity, unit_price=price,
+        )
+        obj.full_clean(exclude=["activity"])
+        objs.append(obj)
+    CostLine.objects.filter(activity=activity).delete()
+    return CostLine.objects.bulk_create(objs)
+
+
+def _apply_completion(activity: Activity, user: User, at: datetime.datetime) -> None:
+    relation_change_status(
+        relation=activity.relation, user=user, new_status=activity.new_status,
+        new_priority=activity.new_priority, activity=activity, at=at,
+    )
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    user: User,
+    relation: Relation,
+    activity_type: ActivityType,
+    start: datetime.date | datetime.datetime,
+    end: datetime.date | datetime.datetime | None = None,
+    all_day: bool = True,
+    contact: Contact | None = None,
+    representative: User | None = None,
+    participants: Iterable[User] = (),
+    status: str = Activity.Status.PLANNED,
+    summary: str = "",
+    note: str = "",
+    new_status: BusinessStatus | None = None,
+    new_priority: Priority | None = None,
+    cost_lines: Iterable[CostLineData] = (),
+    previous: Activity | None = None,
+) -> Activity:
+    """Plan an activity, or record one that is already done (then its new status and priority apply now).
+
+    Empty summary and note take the type's defaults.
+    """
+    if status == Activity.Status.CANCELLED:
+        raise ValidationError({"status": _("A new activity cannot be cancelled.")})
+    _validate_links(relation=relation, contact=contact, activity_type=activity_type, is_new=True)
+    start_dt, end_dt = activity_period(all_day=all_day, start=start, end=end)
+    now = timezone.now()
+    activity = Activity(
+        relation=relation, contact=contact, type=activity_type,
+        representative=activity_default_representative(
+            explicit=representative, activity_type=activity_type, relation=relation, user=user
+        ),
+        status=status, start=start_dt, end=end_dt, all_day=all_day,
+        summary=summary or activity_type.default_summary, note=note or activity_type.default_note,
+        new_status=new_status, new_priority=new_priority, previous=previous, created_by=user,
+    )
+    if status == Activity.Status.DONE:
+        activity.done_at, activity.done_by = now, user
+    activity.full_clean()
+    activity.save()
+    _set_participants(activity, participants)
+    activity_set_cost_lines(activity=activity, lines=cost_lines)
+    if status == Activity.Status.DONE:
+        _apply_completion(activity, user, now)
+    return activity
+
+
+UPDATABLE_FIELDS = {
+    "contact", "type", "representative", "summary", "note", "new_status", "new_priority",
+}
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    user: User,
+    start: datetime.date | datetime.datetime | None = None,
+    end: datetime.date | datetime.datetime | None = None,
+    all_day: bool | None = None,
+    status: str | None = None,
+    participants: Iterable[User] | None = None,
+    cost_lines: Iterable[CostLineData] | None = None,
+    **fields: Any,
+) -> Activity:
+    """Change an activity. Setting a planned one to done completes it (see activity_complete); a done or
+    cancelled one keeps its status here: completing and cancelling have their own functions."""
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    if fields.get("representative", activity.representative) is None:
+        raise ValidationError({"representative": _("An activity needs a representative.")})
+    type_changed = "type" in fields and fields["type"].pk != activity.type_id
+    for field, value in fields.items():
+        setattr(activity, field, value)
+    _validate_links(
+        relation=activity.relation, contact=activity.contact, activity_type=activity.type, is_new=type_changed
+    )
+    if start is not None or all_day is not None:
+        all_day = activity.all_day if all_day is None else all_day
+        activity.start, activity.end = activity_period(
+            all_day=all_day, start=start or activity.start, end=end or (None if start else activity.end)
+        )
+        activity.all_day = all_day
+    activity.full_clean()
+    activity.save()
+    if participants is not None:
+        _set_participants(activity, participants)
+    if cost_lines is not None:
+        activity_set_cost_lines(activity=activity, lines=cost_lines)
+    if status == Activity.Status.DONE and activity.status == Activity.Status.PLANNED:
+        activity_complete(activity=activity, user=user)
+    elif status == Activity.Status.CANCELLED and activity.status == Activity.Status.PLANNED:
+        activity_cancel(activity=activity, user=user)
+    return activity
+
+
+@transaction.atomic
+def activity_complete(*, activity: Activity, user: User, feedback: str = "") -> CompletionResult:
+    """Mark a planned activity done: done time and user, feedback appended to the report, the relation's
+    new status and priority applied and recorded, all in one transaction.
+
+    Completing twice, or from two browsers at once, completes once: the conditional UPDATE below only
+    matches a planned row, and the database lets one transaction win it; the loser sees 0 rows.
+    """
+    now = timezone.now()
+    won = Activity.objects.filter(pk=activity.pk, status=Activity.Status.PLANNED).update(
+        status=Activity.Status.DONE, done_at=now, done_by=user, updated_at=now
+    )
+    activity.refresh_from_db()
+    if not won:
+        return CompletionResult(activity=activity, completed=False)
+    if feedback.strip():
+        activity.note = f"{activity.note.rstrip()}\n\n{feedback.strip()}".strip()
+        activity.save(update_fields=["note"])
+    _apply_completion(activity, user, now)
+    return CompletionResult(activity=activity, completed=True)
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, user: User, reason: str = "") -> bool:
+    """Cancel a planned activity; it stays in the history with its reason. False when it was not planned."""
+    now = timezone.now()
+    won = Activity.objects.filter(pk=activity.pk, status=Activity.Status.PLANNED).update(
+        status=Activity.Status.CANCELLED, cancelled_at=now, cancel_reason=reason[:200], updated_at=now
+    )
+    activity.refresh_from_db()
+    return bool(won)
+
+
+def activity_cost_total(activity: Activity) -> Decimal:
+    return sum((line.total for line in activity.cost_lines.all()), Decimal("0"))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kadans.activities import views
+
+app_name = "activities"
+urlpatterns = [
+    path("", views.my_activities, name="mine"),
+    path("new/", views.activity_create, name="create"),
+    path("relation-fields/", views.relation_fields, name="relation_fields"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/complete/", views.activity_complete, name="complete"),
+    path("<int:pk>/cancel/", views.activity_cancel, name="cancel"),
+]

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kadans.accounts.permissions import assignable_representatives
+from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
+
+
+class RelationForm(forms.ModelForm):
+    class Meta:
+        model = Relation
+        fields = [
+            "kind", "name", "vat_number", "street", "postal_code", "city", "country", "phone", "email", "website",
+            "representative", "business_status", "priority", "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representative"].queryset = assignable_representatives()
+        self.fields["business_status"].required = True
+        if not self.instance.pk:
+            self.fields["business_status"].initial = BusinessStatus.objects.filter(is_default=True).first()
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "function", "email", "phone"]
+
+
+class RelationFilterForm(forms.Form):
+    """The relation list's search, filters and sort; invalid values are ignored, never a 500."""
+
+    SORTS = [
+        ("name", _("Name")),
+        ("-name", _("Name (Z–A)")),
+        ("city", _("City")),
+        ("status", _("Business status")),
+        ("priority", _("Priority")),
+        ("-updated", _("Recently changed")),
+    ]
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ModelChoiceField(BusinessStatus.objects.all(), label=_("Business status"), required=False)
+    priority = forms.ModelChoiceField(Priority.objects.all(), label=_("Priority"), required=False)
+    representative = forms.ModelChoiceField(
+        assignable_representatives(), label=_("Representative"), required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)

@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kadans.accounts.permissions import can_add_activity_to, can_edit_relation
+from kadans.relations import selectors, services
+from kadans.relations.forms import ContactForm, RelationFilterForm, RelationForm
+from kadans.relations.models import Contact, Relation
+from kadans.web.access import add_service_errors, relation_for_edit
+
+PAGE_SIZE = 25
+
+
+def relation_list(request):
+    filters = RelationFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    relations = selectors.relation_list(
+        q=params.get("q") or "", status=params.get("status"), priority=params.get("priority"),
+        representative=params.get("representative"), sort=params.get("sort") or "name",
+    )
+    page = Paginator(relations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "relation-table":
+        return render(request, "relations/relation_list.html#table", context)
+    return render(request, "relations/relation_list.html", context)
+
+
+@require_GET
+def relation_search(request):
+    """Search as you type for the action form: at most 10 matches on name, city or contact."""
+    q = request.GET.get("q", "").strip()
+    relations = selectors.relation_list(q=q)[:10] if len(q) >= 2 else []
+    return render(request, "relations/relation_search.html", {"relations": relations, "q": q})
+
+
+def relation_detail(request, pk: int):
+    relation = get_object_or_404(
+        Relation.objects.select_related("representative", "business_status", "priority").prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name"))
+        ),
+        pk=pk,
+    )
+    context = {
+        "relation": relation,
+        "can_edit": can_edit_relation(request.user, relation),
+        "can_add_activity": can_add_activity_to(request.user, relation),
+        "open_activities": selectors.relation_open_activities(relation),
+        "history": selectors.relation_history(relation),
+    }
+    return render(request, "relations/relation_detail.html", context)
+
+
+def _relation_data(form: RelationForm) -> dict:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+def relation_create(request):
+    form = RelationForm(request.POST or None, initial={"representative": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            relation = services.relation_create(user=request.user, **_relation_data(form))
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Relation %(name)s created.") % {"name": relation.name})
+            return redirect(relation)
+    return render(request, "relations/relation_form.html", {"form": form})
+
+
+def relation_edit(request, pk: int):
+    relation = relation_for_edit(request, pk)
+    form = RelationForm(request.POST or None, instance=relation)
+    if request.method == "POST" and form.is_valid():
+        data = _relation_data(form)
+        # the form already wrote its values on the instance; the service records the status change
+        relation.refresh_from_db()
+        try:
+            services.relation_update(relation=relation, user=request.user, **data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Relation saved."))
+            return redirect(relation)
+    return render(request, "relations/relation_form.html", {"form": form, "relation": relation})
+
+
+def contact_create(request, pk: int):
+    relation = relation_for_edit(request, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.contact_create(relation=relation, **form.cleaned_data)
+        messages.success(request, _("Contact added."))
+        return redirect(relation)
+    return render(request, "relations/contact_form.html", {"form": form, "relation": relation})
+
+
+def contact_edit(request, pk: int, contact_pk: int):
+    relation = relation_for_edit(request, pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, relation=relation)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(contact=Contact.objects.get(pk=contact.pk), **form.cleaned_data)
+        messages.success(request, _("Contact saved."))
+        return redirect(relation)
+    return render(request, "relations/contact_form.html", {"form": form, "relation": relation, "contact": contact})

@@ -1,0 +1,90 @@
+// Kadans: the little JavaScript the action form needs. Everything works without it too, except the
+// search-as-you-type relation picker and the live cost totals.
+(function () {
+  "use strict";
+
+  function money(value) {
+    return (Math.round(value * 100) / 100).toLocaleString(document.documentElement.lang || "nl",
+      { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  function number(input) {
+    if (!input) return 0;
+    var v = parseFloat(String(input.value).replace(",", "."));
+    return isNaN(v) ? 0 : v;
+  }
+
+  function setupActivityForm(form) {
+    var prices = JSON.parse((document.getElementById("product-prices") || {}).textContent || "{}");
+    var allDay = form.querySelector("input[name=all_day]");
+    if (allDay) {
+      allDay.addEventListener("change", function () {
+        form.classList.toggle("is-all-day", allDay.checked);
+      });
+    }
+
+    var body = document.getElementById("cost-lines");
+    var totalCell = document.getElementById("cost-total");
+    function recompute() {
+      var total = 0;
+      body.querySelectorAll("tr.cost-line").forEach(function (row) {
+        var del = row.querySelector("input[name$='-DELETE']");
+        if (del && del.value && del.value !== "False" && del.value !== "") { row.hidden = true; return; }
+        var line = number(row.querySelector("input[name$='-quantity']")) * number(row.querySelector("input[name$='-unit_price']"));
+        row.querySelector(".line-total").textContent = money(line);
+        total += line;
+      });
+      totalCell.textContent = money(total);
+    }
+    body.addEventListener("input", recompute);
+    body.addEventListener("change", function (event) {
+      var select = event.target;
+      if (select.name && /-product$/.test(select.name)) {
+        var price = select.closest("tr").querySelector("input[name$='-unit_price']");
+        if (select.value && prices[select.value] !== undefined && (!price.value || price.dataset.auto === "1")) {
+          price.value = prices[select.value];
+          price.dataset.auto = "1";
+        }
+      }
+      if (select.name && /-unit_price$/.test(select.name)) select.dataset.auto = "";
+      recompute();
+    });
+    body.addEventListener("click", function (event) {
+      if (!event.target.classList.contains("remove-line")) return;
+      var row = event.target.closest("tr");
+      var del = row.querySelector("input[name$='-DELETE']");
+      del.value = "on";
+      row.hidden = true;
+      recompute();
+    });
+    document.getElementById("add-cost-line").addEventListener("click", function () {
+      var totalForms = form.querySelector("input[name='costs-TOTAL_FORMS']");
+      var index = parseInt(totalForms.value, 10);
+      var html = document.getElementById("cost-line-template").innerHTML.replace(/__prefix__/g, index);
+      body.insertAdjacentHTML("beforeend", html);
+      totalForms.value = index + 1;
+      var first = body.lastElementChild.querySelector("input, select");
+      if (first) first.focus();
+      recompute();
+    });
+    recompute();
+
+    var results = document.getElementById("relation-results");
+    if (results) {
+      results.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-relation-id]");
+        if (!button) return;
+        form.querySelector("input[name=relation]").value = button.dataset.relationId;
+        document.getElementById("relation-search").value = button.dataset.relationName;
+        results.innerHTML = "";
+        htmx.ajax("GET", results.dataset.fieldsUrl + "?relation=" + button.dataset.relationId,
+          { target: "#relation-fields", swap: "outerHTML" });
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("activity-form");
+    if (form) setupActivityForm(form);
+  });
+})();

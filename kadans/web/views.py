@@ -1,0 +1,102 @@
+import dataclasses
+
+from django import forms
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kadans.activities.models import ActivityType, Product
+from kadans.relations.models import BusinessStatus, Priority
+from kadans.web import forms as settings_forms
+from kadans.web.access import require_settings_access
+
+
+def home(request):
+    return redirect("activities:mine")
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingsSection:
+    slug: str
+    title: str
+    model: type
+    form: type[forms.ModelForm]
+    columns: tuple[str, ...]
+
+
+SECTIONS = {
+    s.slug: s
+    for s in [
+        SettingsSection("statuses", gettext_lazy("Business statuses"), BusinessStatus,
+                        settings_forms.BusinessStatusForm, ("name", "code", "order", "is_won", "is_lost")),
+        SettingsSection("priorities", gettext_lazy("Priorities"), Priority, settings_forms.PriorityForm,
+                        ("name", "order", "cadence_days")),
+        SettingsSection("action-types", gettext_lazy("Action types"), ActivityType,
+                        settings_forms.ActivityTypeForm, ("name", "kind", "chaining", "active")),
+        SettingsSection("products", gettext_lazy("Products"), Product, settings_forms.ProductForm,
+                        ("name", "code", "cost_price", "active")),
+    ]
+}
+
+
+def _section(slug: str) -> SettingsSection:
+    try:
+        return SECTIONS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def settings_index(request):
+    require_settings_access(request)
+    return redirect("web:settings_list", slug="statuses")
+
+
+def settings_list(request, slug: str):
+    require_settings_access(request)
+    section = _section(slug)
+    objects = section.model.objects.all()
+    rows = [(obj, [_display(obj, c) for c in section.columns]) for obj in objects]
+    headers = [section.model._meta.get_field(c).verbose_name for c in section.columns]
+    return render(request, "web/settings_list.html", {
+        "section": section, "sections": SECTIONS.values(), "rows": rows, "headers": headers,
+    })
+
+
+def _display(obj, column: str):
+    display = getattr(obj, f"get_{column}_display", None)
+    return display() if display else getattr(obj, column)
+
+
+def settings_edit(request, slug: str, pk: int | None = None):
+    require_settings_access(request)
+    section = _section(slug)
+    instance = get_object_or_404(section.model, pk=pk) if pk else None
+    form = section.form(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("web:settings_list", slug=slug)
+    return render(request, "web/settings_form.html", {
+        "section": section, "sections": SECTIONS.values(), "form": form, "object": instance,
+    })
+
+
+@require_POST
+def settings_delete(request, slug: str, pk: int):
+    """Delete a setting that nothing uses yet; one in use stays (archive it instead, where it has 'active')."""
+    require_settings_access(request)
+    section = _section(slug)
+    obj = get_object_or_404(section.model, pk=pk)
+    try:
+        obj.delete()
+    except ProtectedError:
+        messages.error(request, _("%(name)s is in use and cannot be deleted.") % {"name": obj}
+                       + (" " + _("Untick 'active' to archive it.") if hasattr(obj, "active") else ""))
+    else:
+        messages.success(request, _("%(name)s deleted.") % {"name": obj})
+    return redirect(reverse("web:settings_list", kwargs={"slug": slug}))
