@@ -58,6 +58,7 @@ class ActivityForm(forms.Form):
     )
     new_status = forms.ModelChoiceField(BusinessStatus.objects.all(), label=_("New business status"), required=False)
     new_priority = forms.ModelChoiceField(Priority.objects.all(), label=_("New priority"), required=False)
+    previous = forms.ModelChoiceField(Activity.objects.all(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, activity: Activity | None = None, **kwargs):
         self.activity = activity
@@ -81,6 +82,16 @@ class ActivityForm(forms.Form):
         self.contact_choices = Contact.objects.filter(relation_id=relation_id) if relation_id else Contact.objects.none()
         self.fields["contact"].widget.choices = [("", "---------")] + [(c.pk, str(c)) for c in self.contact_choices]
 
+    def type_defaults(self) -> dict:
+        """Per type, what it pre-fills: the form's script fills only fields that are still empty."""
+        return {
+            t.pk: {
+                "summary": t.default_summary, "note": t.default_note, "user": t.default_user_id,
+                "all_day": not t.is_calendar_item,
+            }
+            for t in self.fields["type"].queryset
+        }
+
     @classmethod
     def initial_for(cls, activity: Activity) -> dict:
         start = timezone.localtime(activity.start, company_tz() if activity.all_day else None)
@@ -99,6 +110,9 @@ class ActivityForm(forms.Form):
     def clean(self):
         data = super().clean()
         relation, contact = data.get("relation"), data.get("contact")
+        previous = data.get("previous")
+        if relation and previous and previous.relation_id != relation.pk:
+            data["previous"] = None
         if relation and contact and contact.relation_id != relation.pk:
             self.add_error("contact", _("This contact does not belong to the chosen relation."))
         start_date = data.get("start_date")
@@ -131,6 +145,8 @@ class ActivityForm(forms.Form):
             "start": d["start"], "end": d["end"], "all_day": d["all_day"], "summary": d["summary"],
             "note": d["note"], "new_status": d["new_status"], "new_priority": d["new_priority"],
         }
+        if self.activity is None:
+            kwargs["previous"] = d["previous"]
         return kwargs
 
 
@@ -176,3 +192,20 @@ class CompleteForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class RescheduleForm(forms.Form):
+    by = forms.ChoiceField(choices=[("1d", _("+1 day")), ("1w", _("+1 week"))], required=False)
+    date = forms.DateField(label=_("New date"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("by") and not data.get("date"):
+            raise ValidationError(_("Choose a new date."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        if self.cleaned_data.get("date"):
+            return {"start": self.cleaned_data["date"]}
+        days = {"1d": 1, "1w": 7}[self.cleaned_data["by"]]
+        return {"delta": datetime.timedelta(days=days)}

@@ -175,6 +175,10 @@ class Activity(models.Model):
         "self", verbose_name=_("previous activity"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="next_activities",
     )
+    plan = models.ForeignKey(
+        "ActivityPlan", verbose_name=_("plan"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="activities",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="+",
@@ -286,3 +290,86 @@ class CostLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.quantity * self.unit_price
+
+
+class ActivityPlan(models.Model):
+    """A pre-planned sequence of activities, scheduled at once on one or many relations."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("activity plan")
+        verbose_name_plural = _("activity plans")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityPlanStep(models.Model):
+    class Responsible(models.TextChoices):
+        REPRESENTATIVE = "representative", _("The relation's representative")
+        USER = "user", _("A named user")
+        ASK = "ask", _("Asked when applying")
+
+    class Direction(models.TextChoices):
+        AFTER = "after", _("after the plan date")
+        BEFORE = "before", _("before the plan date")
+
+    plan = models.ForeignKey(ActivityPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    type = models.ForeignKey(ActivityType, verbose_name=_("action type"), on_delete=models.PROTECT, related_name="+")
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+    responsible = models.CharField(
+        _("responsible"), max_length=20, choices=Responsible.choices, default=Responsible.REPRESENTATIVE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    delay_count = models.PositiveIntegerField(_("delay"), default=0)
+    delay_unit = models.CharField(
+        _("delay unit"), max_length=10, choices=ActivityType.DelayUnit.choices, default=ActivityType.DelayUnit.DAYS
+    )
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices, default=Direction.AFTER)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        verbose_name = _("plan step")
+        verbose_name_plural = _("plan steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(responsible="user") | Q(user__isnull=False), name="planstep_named_user_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.summary or self.type}"
+
+
+class PlanRun(models.Model):
+    """One line in a relation's history: plan X was started on this date, by this user."""
+
+    plan = models.ForeignKey(ActivityPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="runs")
+    relation = models.ForeignKey(
+        "relations.Relation", verbose_name=_("relation"), on_delete=models.CASCADE, related_name="plan_runs"
+    )
+    plan_date = models.DateField(_("plan date"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("plan started")
+        verbose_name_plural = _("plans started")
+        indexes = [
+            # a relation's history timeline
+            models.Index(fields=["relation", "-at"], name="planrun_relation_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.relation}"

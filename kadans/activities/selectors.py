@@ -39,3 +39,32 @@ def activity_counters(user: User, *, today_start: datetime.datetime, tomorrow_st
         today=Count("id", filter=Q(start__gte=today_start, start__lt=tomorrow_start)),
         upcoming=Count("id", filter=Q(start__gte=tomorrow_start)),
     )
+
+
+def next_activity_ids(relation_ids) -> dict[int, int]:
+    """For each relation, the id of its next open activity (the earliest planned one), in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from kadans.relations.models import Relation
+
+    first_open = (
+        Activity.objects.filter(relation=OuterRef("pk"), status=Activity.Status.PLANNED)
+        .order_by("start", "id")
+        .values("id")[:1]
+    )
+    rows = Relation.objects.filter(pk__in=relation_ids).annotate(next_id=Subquery(first_open)).values_list(
+        "pk", "next_id"
+    )
+    return {pk: next_id for pk, next_id in rows if next_id}
+
+
+def next_due_by_type(relation_ids) -> dict[tuple[int, int], datetime.datetime]:
+    """For each (relation, type), the start of the earliest open activity: the cells of the overview."""
+    from django.db.models import Min
+
+    rows = (
+        Activity.objects.filter(relation_id__in=relation_ids, status=Activity.Status.PLANNED)
+        .values("relation_id", "type_id")
+        .annotate(first=Min("start"))
+    )
+    return {(r["relation_id"], r["type_id"]): r["first"] for r in rows}

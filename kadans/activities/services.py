@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kadans.accounts.models import User
+from kadans.activities import chaining
 from kadans.activities.models import Activity, ActivityType, CostLine, Participation, Product
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import relation_change_status
@@ -202,24 +203,33 @@ def activity_update(
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
-    if fields.get("representative", activity.representative) is None:
-        raise ValidationError({"representative": _("An activity needs a representative.")})
+    if "representative" in fields and fields["representative"] is None:
+        # emptied on the form: the same default as for a new activity
+        fields["representative"] = activity_default_representative(
+            explicit=None, activity_type=fields.get("type", activity.type), relation=activity.relation, user=user
+        )
     type_changed = "type" in fields and fields["type"].pk != activity.type_id
     for field, value in fields.items():
         setattr(activity, field, value)
     _validate_links(
         relation=activity.relation, contact=activity.contact, activity_type=activity.type, is_new=type_changed
     )
-    if start is not None or all_day is not None:
-        all_day = activity.all_day if all_day is None else all_day
-        activity.start, activity.end = activity_period(
-            all_day=all_day, start=start or activity.start, end=end or (None if start else activity.end)
-        )
-        activity.all_day = all_day
+    if start is not None or end is not None or all_day is not None:
+        new_all_day = activity.all_day if all_day is None else all_day
+        # the current period as the user reads it, so that "keep the dates" keeps the same dates
+        tz = company_tz() if activity.all_day else timezone.get_current_timezone()
+        current_start = timezone.localtime(activity.start, tz)
+        current_end = timezone.localtime(activity.end, tz)
+        if start is None:
+            start = current_start.date() if new_all_day else current_start
+            if end is None:
+                end = current_end.date() if new_all_day else current_end
+        activity.start, activity.end = activity_period(all_day=new_all_day, start=start, end=end)
+        activity.all_day = new_all_day
     activity.full_clean()
     activity.save()
-    if participants is not None:
-        _set_participants(activity, participants)
+    # also when only the representative changed: the representative is never a participant
+    _set_participants(activity, activity.participants.all() if participants is None else participants)
     if cost_lines is not None:
         activity_set_cost_lines(activity=activity, lines=cost_lines)
     if status == Activity.Status.DONE and activity.status == Activity.Status.PLANNED:
@@ -232,10 +242,11 @@ def activity_update(
 @transaction.atomic
 def activity_complete(*, activity: Activity, user: User, feedback: str = "") -> CompletionResult:
     """Mark a planned activity done: done time and user, feedback appended to the report, the relation's
-    new status and priority applied and recorded, all in one transaction.
+    new status and priority applied and recorded, and the type's chaining followed, in one transaction.
 
-    Completing twice, or from two browsers at once, completes once: the conditional UPDATE below only
-    matches a planned row, and the database lets one transaction win it; the loser sees 0 rows.
+    Completing twice, or from two browsers at once, completes once and triggers once: the conditional
+    UPDATE below only matches a planned row, and the database lets one transaction win it (PostgreSQL
+    locks the row, SQLite the database); the loser sees 0 rows and does nothing more.
     """
     now = timezone.now()
     won = Activity.objects.filter(pk=activity.pk, status=Activity.Status.PLANNED).update(
@@ -248,7 +259,59 @@ def activity_complete(*, activity: Activity, user: User, feedback: str = "") -> 
         activity.note = f"{activity.note.rstrip()}\n\n{feedback.strip()}".strip()
         activity.save(update_fields=["note"])
     _apply_completion(activity, user, now)
-    return CompletionResult(activity=activity, completed=True)
+    result = CompletionResult(activity=activity, completed=True)
+    activity_type = activity.type
+    if activity_type.chaining == ActivityType.Chaining.TRIGGER and activity_type.triggered_type.active:
+        schedule = chaining.next_start(
+            after=activity, next_type=activity_type.triggered_type, completed_at=now, tz=user.tzinfo
+        )
+        result.next_activity = activity_create(
+            user=user, relation=activity.relation, activity_type=schedule.activity_type,
+            start=schedule.start_value, all_day=schedule.all_day, contact=activity.contact, previous=activity,
+        )
+    elif activity_type.chaining == ActivityType.Chaining.SUGGEST:
+        result.suggestions = chaining.suggestions_for(activity, completed_at=now, tz=user.tzinfo)
+    return result
+
+
+@transaction.atomic
+def activity_reschedule(
+    *,
+    activity: Activity,
+    user: User,
+    start: datetime.date | datetime.datetime | None = None,
+    delta: datetime.timedelta | None = None,
+) -> bool:
+    """Move a planned activity to a new start (a chosen date or datetime, or `delta` later), keeping its
+    duration and its all-day flag. False when it is no longer planned: nothing moves."""
+    locked = Activity.objects.select_for_update().filter(pk=activity.pk, status=Activity.Status.PLANNED).first()
+    if locked is None:
+        activity.refresh_from_db()
+        return False
+    duration = locked.end - locked.start
+    if delta is not None:
+        if locked.all_day:
+            new_start = datetime.datetime.combine(
+                locked.due_date + datetime.timedelta(days=delta.days), datetime.time.min, tzinfo=company_tz()
+            )
+        else:
+            new_start = locked.start + delta
+    elif isinstance(start, datetime.datetime):
+        new_start = start if not locked.all_day else datetime.datetime.combine(
+            start.date(), datetime.time.min, tzinfo=company_tz()
+        )
+    elif isinstance(start, datetime.date):
+        if locked.all_day:
+            new_start = datetime.datetime.combine(start, datetime.time.min, tzinfo=company_tz())
+        else:
+            local = timezone.localtime(locked.start)
+            new_start = chaining.local_datetime(start, local.time().replace(tzinfo=None), local.tzinfo)
+    else:
+        raise ValueError("give a start or a delta")
+    locked.start, locked.end = new_start, new_start + duration
+    locked.save(update_fields=["start", "end", "updated_at"])
+    activity.start, activity.end = locked.start, locked.end
+    return True
 
 
 @transaction.atomic

@@ -1,14 +1,19 @@
 from django.urls import path
 
-from kadans.activities import views
+from kadans.activities import boards, views
 
 app_name = "activities"
 urlpatterns = [
     path("", views.my_activities, name="mine"),
     path("new/", views.activity_create, name="create"),
     path("relation-fields/", views.relation_fields, name="relation_fields"),
+    path("counters/", boards.counters, name="counters"),
+    path("pipeline/", boards.pipeline, name="pipeline"),
+    path("pipeline/move/", boards.pipeline_move, name="pipeline_move"),
+    path("overview/", boards.overview, name="overview"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/complete/", views.activity_complete, name="complete"),
     path("<int:pk>/cancel/", views.activity_cancel, name="cancel"),
+    path("<int:pk>/reschedule/", views.activity_reschedule, name="reschedule"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,9 +15,10 @@ from kadans.activities.forms import (
     CancelForm,
     CompleteForm,
     CostLineFormSet,
+    RescheduleForm,
     cost_lines_initial,
 )
-from kadans.activities.models import Activity, Product
+from kadans.activities.models import Activity, ActivityType, Product
 from kadans.relations.models import Relation
 from kadans.web.access import activity_for_edit, add_service_errors
 
@@ -42,18 +43,49 @@ def _form_context(request, form, formset, activity=None):
     return {
         "form": form, "formset": formset, "activity": activity, "relation": relation,
         "product_prices": {p.pk: str(p.cost_price) for p in products},
+        "type_defaults": form.type_defaults(),
         "next": _next_url(request, ""),
     }
 
 
-def activity_create(request):
+def _initial_from_query(request) -> dict:
+    """Pre-fill a new action from the query string: relation, type, start date and time, previous
+    activity (as "done & schedule next" and the calendar send them). Bad values are ignored."""
     initial = {"start_date": timezone.localdate(), "all_day": True, "status": Activity.Status.PLANNED}
-    if relation_id := request.GET.get("relation", "").strip():
-        relation = Relation.objects.filter(pk=relation_id).select_related("representative").first() \
-            if relation_id.isdigit() else None
+    get = request.GET
+    if (relation_id := get.get("relation", "")).isdigit():
+        relation = Relation.objects.filter(pk=relation_id).select_related("representative").first()
         if relation is not None:
             initial["relation"] = relation.pk
             initial["representative"] = relation.representative_id
+    if (type_id := get.get("type", "")).isdigit():
+        activity_type = ActivityType.objects.filter(pk=type_id, active=True).first()
+        if activity_type is not None:
+            initial["type"] = activity_type.pk
+            initial["summary"] = activity_type.default_summary
+            initial["note"] = activity_type.default_note
+            initial["all_day"] = not activity_type.is_calendar_item
+            if activity_type.default_user_id:
+                initial["representative"] = activity_type.default_user_id
+    try:
+        if get.get("start"):
+            initial["start_date"] = datetime.date.fromisoformat(get["start"])
+        if get.get("time"):
+            initial["start_time"] = datetime.time.fromisoformat(get["time"])
+            initial["all_day"] = False
+        if get.get("end_time"):
+            initial["end_time"] = datetime.time.fromisoformat(get["end_time"])
+    except ValueError:
+        pass
+    if get.get("all_day") in ("0", "1"):
+        initial["all_day"] = get["all_day"] == "1"
+    if (previous_id := get.get("previous", "")).isdigit():
+        initial["previous"] = int(previous_id)
+    return initial
+
+
+def activity_create(request):
+    initial = _initial_from_query(request)
     form = ActivityForm(request.POST or None, initial=initial)
     formset = CostLineFormSet(request.POST or None, prefix="costs")
     if request.method == "POST" and form.is_valid() & formset.is_valid():
@@ -109,17 +141,45 @@ def _row_response(request, activity: Activity):
 
 @require_POST
 def activity_complete(request, pk: int):
+    """Done, in one click; with `schedule_next`, "done & schedule next": the suggestions page follows."""
     activity = activity_for_edit(request, pk)
     form = CompleteForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     result = services.activity_complete(activity=activity, user=request.user, feedback=feedback)
-    if result.completed:
+    if not result.completed:
+        messages.warning(request, _("This action was already %(status)s; nothing changed.")
+                         % {"status": activity.get_status_display().lower()})
+    else:
         messages.success(request, _("Done: %(activity)s.") % {"activity": activity})
+        if result.next_activity is not None:
+            messages.info(request, _("Next: %(type)s on %(date)s, for %(user)s.") % {
+                "type": result.next_activity.type, "date": formats.date_format(result.next_activity.due_date),
+                "user": result.next_activity.representative,
+            })
+    if request.POST.get("schedule_next") and result.completed and result.next_activity is None:
+        context = {"activity": result.activity, "suggestions": result.suggestions}
+        return render(request, "activities/schedule_next.html", context)
+    if request.htmx:
+        response = _row_response(request, result.activity)
+        response["HX-Trigger"] = "activityChanged"
+        return response
+    return redirect(_next_url(request, activity.relation.get_absolute_url()))
+
+
+@require_POST
+def activity_reschedule(request, pk: int):
+    """Reschedule from a list: "+1 day", "+1 week" or a chosen date."""
+    activity = activity_for_edit(request, pk)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif services.activity_reschedule(activity=activity, user=request.user, **form.service_kwargs()):
+        messages.success(request, _("Rescheduled to %(date)s.") % {"date": formats.date_format(activity.due_date)})
     else:
         messages.warning(request, _("This action was already %(status)s; nothing changed.")
                          % {"status": activity.get_status_display().lower()})
     if request.htmx:
-        return _row_response(request, result.activity)
+        return _row_response(request, activity)
     return redirect(_next_url(request, activity.relation.get_absolute_url()))
 
 

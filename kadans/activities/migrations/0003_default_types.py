@@ -18,6 +18,7 @@ TYPES = [
     ("Meeting", "meeting", "#a855f7", 30),
     ("To Do", "todo", "#64748b", 40),
     ("Upload Document", "upload", "#f59e0b", 50),
+    ("Request Signature", "signature", "#14b8a6", 55),
     ("Create quote", "todo", "#ef4444", 60),
     ("Follow-up", "reminder", "#ec4899", 70),
 ]
@@ -56,11 +57,11 @@ def forwards(apps, schema_editor):
     quote.chaining, quote.triggered_type, quote.delay_count = "trigger", types["Follow-up"], 5
     quote.delay_unit, quote.delay_from = "days", "completion"
     quote.save()
-    # Upload document suggests a meeting (or, once that kind is configured, a signature request).
+    # Upload document suggests a signature request or a meeting.
     upload = types["Upload Document"]
     upload.chaining, upload.delay_count, upload.delay_unit, upload.delay_from = "suggest", 3, "days", "completion"
     upload.save()
-    upload.suggested_types.set([types["Meeting"]])
+    upload.suggested_types.set([types["Request Signature"], types["Meeting"]])
 
 
 class Migration(migrations.Migration):

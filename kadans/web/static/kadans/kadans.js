@@ -23,6 +23,27 @@
       });
     }
 
+    // Changing the type fills only what is still empty: never overwrite what the user typed.
+    var defaults = JSON.parse((document.getElementById("type-defaults") || {}).textContent || "{}");
+    var typeSelect = form.querySelector("select[name=type]");
+    if (typeSelect) {
+      typeSelect.addEventListener("change", function () {
+        var d = defaults[typeSelect.value];
+        if (!d) return;
+        var summary = form.querySelector("[name=summary]"), note = form.querySelector("[name=note]");
+        var rep = form.querySelector("select[name=representative]");
+        if (summary && !summary.value) summary.value = d.summary;
+        if (note && !note.value) note.value = d.note;
+        if (rep && !rep.value && d.user) rep.value = d.user;
+        var startTime = form.querySelector("[name=start_time]");
+        if (allDay && startTime && !startTime.value && !allDay.dataset.touched) {
+          allDay.checked = d.all_day;
+          form.classList.toggle("is-all-day", allDay.checked);
+        }
+      });
+    }
+    if (allDay) allDay.addEventListener("click", function () { allDay.dataset.touched = "1"; });
+
     var body = document.getElementById("cost-lines");
     var totalCell = document.getElementById("cost-total");
     function recompute() {

@@ -1,0 +1,96 @@
+"""Views that show many relations at once: the pipeline and the activity overview."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kadans.accounts.permissions import assignable_representatives, can_edit_relation
+from kadans.activities import selectors
+from kadans.activities.models import Activity, ActivityType
+from kadans.relations.models import BusinessStatus, Priority, Relation
+from kadans.relations.services import relation_change_status
+
+CARDS_PER_COLUMN = 40
+
+
+class BoardFilterForm(forms.Form):
+    representative = forms.ModelChoiceField(
+        assignable_representatives(), label=gettext_lazy("Representative"), required=False,
+        empty_label=gettext_lazy("Everyone"),
+    )
+    priority = forms.ModelChoiceField(Priority.objects.all(), label=gettext_lazy("Priority"), required=False)
+
+
+def _filtered_relations(request):
+    form = BoardFilterForm(request.GET or {"representative": request.user.pk})
+    relations = Relation.objects.select_related("representative", "priority", "business_status")
+    if form.is_valid():
+        if form.cleaned_data["representative"]:
+            relations = relations.filter(representative=form.cleaned_data["representative"])
+        if form.cleaned_data["priority"]:
+            relations = relations.filter(priority=form.cleaned_data["priority"])
+    return form, relations
+
+
+def _with_next_activities(relations: list[Relation]) -> list[Relation]:
+    next_ids = selectors.next_activity_ids([r.pk for r in relations])
+    activities = Activity.objects.select_related("type").in_bulk(next_ids.values())
+    for relation in relations:
+        relation.next_activity = activities.get(next_ids.get(relation.pk))
+    return relations
+
+
+def pipeline(request):
+    """Relations as cards in columns by business status, each with its next activity."""
+    form, relations = _filtered_relations(request)
+    columns = []
+    for status in BusinessStatus.objects.all():
+        in_column = relations.filter(business_status=status).order_by("priority__order", "name")
+        columns.append({"status": status, "count": in_column.count(), "cards": list(in_column[:CARDS_PER_COLUMN])})
+    _with_next_activities([card for column in columns for card in column["cards"]])
+    return render(request, "activities/pipeline.html", {"form": form, "columns": columns})
+
+
+@require_POST
+def pipeline_move(request):
+    """A card dropped in another column: the relation gets that status, recorded as a StatusChange."""
+    relation = get_object_or_404(Relation.objects.select_related("representative"), pk=request.POST.get("relation") or 0)
+    status = get_object_or_404(BusinessStatus, pk=request.POST.get("status") or 0)
+    if not can_edit_relation(request.user, relation):
+        return HttpResponseForbidden(_("You may not change the status of %(relation)s.") % {"relation": relation})
+    with transaction.atomic():
+        relation_change_status(relation=relation, user=request.user, new_status=status)
+    return HttpResponse(status=204)
+
+
+def overview(request):
+    """Relations as rows and action types as columns; each cell the next due date, coloured by state."""
+    form, relations = _filtered_relations(request)
+    types = list(ActivityType.objects.filter(active=True))
+    page = Paginator(relations.order_by("name"), 50).get_page(request.GET.get("page"))
+    due = selectors.next_due_by_type([r.pk for r in page])
+    today = timezone.localdate()
+    rows = []
+    for relation in page:
+        cells = []
+        for t in types:
+            start = due.get((relation.pk, t.pk))
+            day = timezone.localtime(start).date() if start else None
+            state = "none" if day is None else "overdue" if day < today else "today" if day == today else "planned"
+            cells.append({"type": t, "date": day, "state": state})
+        rows.append({"relation": relation, "cells": cells})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "activities/overview.html", {
+        "form": form, "types": types, "rows": rows, "page": page, "query": query.urlencode(),
+    })
+
+
+def counters(request):
+    return render(request, "activities/nav_counters.html")
