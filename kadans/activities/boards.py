@@ -3,7 +3,7 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,8 +60,11 @@ def pipeline(request):
 @require_POST
 def pipeline_move(request):
     """A card dropped in another column: the relation gets that status, recorded as a StatusChange."""
-    relation = get_object_or_404(Relation.objects.select_related("representative"), pk=request.POST.get("relation") or 0)
-    status = get_object_or_404(BusinessStatus, pk=request.POST.get("status") or 0)
+    relation_id, status_id = request.POST.get("relation", ""), request.POST.get("status", "")
+    if not (relation_id.isdigit() and status_id.isdigit()):
+        return HttpResponseBadRequest(_("Give a relation and a status."))
+    relation = get_object_or_404(Relation.objects.select_related("representative"), pk=relation_id)
+    status = get_object_or_404(BusinessStatus, pk=status_id)
     if not can_edit_relation(request.user, relation):
         return HttpResponseForbidden(_("You may not change the status of %(relation)s.") % {"relation": relation})
     with transaction.atomic():

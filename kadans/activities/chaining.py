@@ -90,3 +90,39 @@ def suggestions_for(activity: Activity, *, completed_at: datetime.datetime, tz) 
         next_start(after=activity, next_type=t, completed_at=completed_at, tz=tz)
         for t in activity.type.suggested_types.filter(active=True)
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainEdge:
+    source: ActivityType
+    target: ActivityType
+    kind: str  # "suggest" or "trigger"
+    in_cycle: bool
+
+
+def chain_edges(types: list[ActivityType]) -> list[ChainEdge]:
+    """Which type suggests or triggers which, each edge marked when it lies on a cycle (a chain that
+    comes back to where it started: allowed, and shown as such on the settings page)."""
+    by_id = {t.pk: t for t in types}
+    raw: list[tuple[int, int, str]] = []
+    for t in types:
+        if t.chaining == ActivityType.Chaining.TRIGGER and t.triggered_type_id in by_id:
+            raw.append((t.pk, t.triggered_type_id, "trigger"))
+        elif t.chaining == ActivityType.Chaining.SUGGEST:
+            raw.extend((t.pk, s.pk, "suggest") for s in t.suggested_types.all() if s.pk in by_id)
+    successors: dict[int, set[int]] = {}
+    for source, target, _kind in raw:
+        successors.setdefault(source, set()).add(target)
+
+    def reaches(start: int, goal: int) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(successors.get(node, ()))
+        return False
+
+    return [ChainEdge(by_id[s], by_id[t], kind, reaches(t, s)) for s, t, kind in raw]

@@ -209,3 +209,16 @@ class RescheduleForm(forms.Form):
             return {"start": self.cleaned_data["date"]}
         days = {"1d": 1, "1w": 7}[self.cleaned_data["by"]]
         return {"delta": datetime.timedelta(days=days)}
+
+
+class MyActivitiesFilterForm(forms.Form):
+    PERIODS = [
+        ("", _("All open")),
+        ("overdue", _("Overdue")),
+        ("today", _("Today")),
+        ("week", _("Next 7 days")),
+        ("month", _("Next 30 days")),
+    ]
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    type = forms.ModelChoiceField(ActivityType.objects.all(), label=_("Action type"), required=False)
+    relation = forms.CharField(label=_("Relation"), required=False)

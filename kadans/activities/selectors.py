@@ -30,6 +30,30 @@ def user_open_activities(user: User) -> QuerySet[Activity]:
     return list_related(user_activities(user).filter(status=Activity.Status.PLANNED)).order_by("start", "id")
 
 
+def filter_open_activities(
+    qs: QuerySet[Activity],
+    *,
+    period: str = "",
+    activity_type=None,
+    relation_name: str = "",
+    today_start: datetime.datetime,
+    tomorrow_start: datetime.datetime,
+) -> QuerySet[Activity]:
+    """Narrow "my activities" to a period (overdue, today, next 7 or 30 days), a type, a relation name."""
+    if period == "overdue":
+        qs = qs.filter(start__lt=today_start)
+    elif period == "today":
+        qs = qs.filter(start__gte=today_start, start__lt=tomorrow_start)
+    elif period in ("week", "month"):
+        days = 7 if period == "week" else 30
+        qs = qs.filter(start__gte=today_start, start__lt=today_start + datetime.timedelta(days=days))
+    if activity_type is not None:
+        qs = qs.filter(type=activity_type)
+    if relation_name.strip():
+        qs = qs.filter(relation__name__icontains=relation_name.strip())
+    return qs
+
+
 def activity_counters(user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime) -> dict:
     """How many open activities the user has overdue, today and later, in one query."""
     from django.db.models import Count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kadans.activities import boards, views
+from kadans.activities import boards, plan_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("pipeline/", boards.pipeline, name="pipeline"),
     path("pipeline/move/", boards.pipeline_move, name="pipeline_move"),
     path("overview/", boards.overview, name="overview"),
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/new/", plan_views.plan_edit, name="plan_create"),
+    path("plans/<int:pk>/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/apply/", plan_views.plan_apply, name="plan_apply"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/complete/", views.activity_complete, name="complete"),

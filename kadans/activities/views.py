@@ -15,12 +15,14 @@ from kadans.activities.forms import (
     CancelForm,
     CompleteForm,
     CostLineFormSet,
+    MyActivitiesFilterForm,
     RescheduleForm,
     cost_lines_initial,
 )
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.relations.models import Relation
 from kadans.web.access import activity_for_edit, add_service_errors
+from kadans.web.context_processors import today_bounds
 
 PAGE_SIZE = 50
 
@@ -35,10 +37,10 @@ def _next_url(request, default: str) -> str:
 def _form_context(request, form, formset, activity=None):
     products = Product.objects.filter(active=True)
     relation = None
-    relation_id = form["relation"].value()
+    relation_id = str(form["relation"].value() or "")
     if activity is not None:
         relation = activity.relation
-    elif relation_id:
+    elif relation_id.isdigit():
         relation = Relation.objects.filter(pk=relation_id).select_related("representative").first()
     return {
         "form": form, "formset": formset, "activity": activity, "relation": relation,
@@ -129,7 +131,10 @@ def activity_edit(request, pk: int):
 @require_GET
 def relation_fields(request):
     """When a relation is chosen on the action form: its contacts, and its representative as default."""
-    relation = get_object_or_404(Relation.objects.select_related("representative"), pk=request.GET.get("relation") or 0)
+    relation_id = request.GET.get("relation", "")
+    relation = get_object_or_404(
+        Relation.objects.select_related("representative"), pk=int(relation_id) if relation_id.isdigit() else 0
+    )
     form = ActivityForm(initial={"relation": relation.pk, "representative": relation.representative_id})
     return render(request, "activities/activity_form.html#relation-fields", {"form": form, "relation": relation})
 
@@ -199,14 +204,20 @@ def activity_cancel(request, pk: int):
 
 
 def my_activities(request):
-    today = timezone.localdate()
-    tz = timezone.get_current_timezone()
-    today_start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
-    counters = selectors.activity_counters(
-        request.user, today_start=today_start, tomorrow_start=today_start + datetime.timedelta(days=1)
+    today_start, tomorrow_start = today_bounds()
+    filters = MyActivitiesFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    activities = selectors.filter_open_activities(
+        selectors.user_open_activities(request.user), period=params.get("period") or "",
+        activity_type=params.get("type"), relation_name=params.get("relation") or "",
+        today_start=today_start, tomorrow_start=tomorrow_start,
     )
-    page = Paginator(selectors.user_open_activities(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "activities/my_activities.html", {"page": page, "counters": counters, "today": today})
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "activities/my_activities.html", {
+        "page": page, "filters": filters, "query": query.urlencode(),
+    })
 
 
 def activity_detail(request, pk: int):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from kadans.activities.models import Activity
+from kadans.activities.models import Activity, PlanRun
 from kadans.relations.models import Contact, Relation, StatusChange
 
 SORT_FIELDS = {
@@ -43,13 +43,13 @@ def relation_list(
 @dataclasses.dataclass
 class HistoryEntry:
     at: datetime.datetime
-    kind: str  # "activity" or "change"
+    kind: str  # "activity", "change" or "plan"
     item: Any
 
 
 def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEntry]:
     """The relation's timeline, newest first: done and cancelled activities with their remarks, and
-    status and priority changes. Two queries, whatever the length."""
+    status and priority changes, plans started. Three queries, whatever the length."""
     activities = (
         Activity.objects.filter(relation=relation)
         .exclude(status=Activity.Status.PLANNED)
@@ -62,7 +62,9 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
         .select_related("from_status", "to_status", "from_priority", "to_priority", "user", "activity")
         .order_by("-at", "-id")[:limit]
     )
+    plan_runs = PlanRun.objects.filter(relation=relation).select_related("plan", "user").order_by("-at")[:limit]
     entries = [HistoryEntry(a.start, "activity", a) for a in activities]
+    entries += [HistoryEntry(r.at, "plan", r) for r in plan_runs]
     entries += [HistoryEntry(c.at, "change", c) for c in changes]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

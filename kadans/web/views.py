@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kadans.activities.chaining import chain_edges
 from kadans.activities.models import ActivityType, Product
 from kadans.relations.models import BusinessStatus, Priority
 from kadans.web import forms as settings_forms
@@ -62,9 +63,30 @@ def settings_list(request, slug: str):
     objects = section.model.objects.all()
     rows = [(obj, [_display(obj, c) for c in section.columns]) for obj in objects]
     headers = [section.model._meta.get_field(c).verbose_name for c in section.columns]
-    return render(request, "web/settings_list.html", {
-        "section": section, "sections": SECTIONS.values(), "rows": rows, "headers": headers,
-    })
+    context = {"section": section, "sections": SECTIONS.values(), "rows": rows, "headers": headers}
+    if section.model is ActivityType:
+        context["chain"] = _chain_drawing(list(objects.prefetch_related("suggested_types")))
+    return render(request, "web/settings_list.html", context)
+
+
+def _chain_drawing(types: list[ActivityType]) -> dict:
+    """An arc diagram of how the types chain: types down the left, an arc per edge on the right, wider
+    for types further apart; trigger solid, suggest dashed, edges on a cycle in red."""
+    row, top, left = 34, 24, 190
+    position = {t.pk: i for i, t in enumerate(types)}
+    arcs = []
+    for edge in chain_edges(types):
+        y1 = top + position[edge.source.pk] * row
+        y2 = top + position[edge.target.pk] * row
+        if y1 == y2:
+            path = f"M {left} {y1 - 4} C {left + 40} {y1 - 22}, {left + 40} {y1 + 22}, {left} {y1 + 4}"
+        else:
+            width = 30 + abs(y2 - y1) * 0.9
+            path = f"M {left} {y1} C {left + width} {y1}, {left + width} {y2}, {left + 6} {y2}"
+        arcs.append({"path": path, "edge": edge})
+    nodes = [{"type": t, "y": top + i * row} for i, t in enumerate(types)]
+    return {"nodes": nodes, "arcs": arcs, "height": top + len(types) * row, "left": left,
+            "has_cycle": any(a["edge"].in_cycle for a in arcs)}
 
 
 def _display(obj, column: str):
