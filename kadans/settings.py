@@ -145,7 +145,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too, not Django's shared in-memory database: its table locks ignore the busy
     # timeout, and the concurrency tests need the same locking as production.
-    DATABASES["default"]["TEST"] = {"NAME": env_str("KADANS_TEST_SQLITE", str(DATA_DIR / "test-kadans.sqlite3"))}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("KADANS_TEST_SQLITE", str(DATA_DIR / f"test-kadans-{os.getpid()}.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

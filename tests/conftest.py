@@ -20,3 +20,20 @@ def rep(db):
 @pytest.fixture
 def relation(rep):
     return RelationFactory(representative=rep)
+
+
+@pytest.fixture(autouse=True)
+def _default_data(request):
+    """Transactional tests (threads, live server) flush every table afterwards, the default statuses and
+    types of the data migration included; put them back for each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        from django.apps import apps
+
+        from kadans.activities.defaults import load_defaults
+
+        request.getfixturevalue("transactional_db")
+        load_defaults(apps)

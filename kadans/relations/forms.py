@@ -6,6 +6,8 @@ from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 
 
 class RelationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Relation
         fields = [
