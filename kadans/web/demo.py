@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from kadans.accounts.models import Team, User
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.services import CostLineData, activity_cancel, activity_create
-from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
+from kadans.relations.models import BusinessStatus, Priority, Relation, StatusChange
 from kadans.relations.services import contact_create, relation_create
 
 DEMO_PASSWORD = "kadans-demo"
