@@ -86,6 +86,10 @@ class ActivityType(models.Model):
     delay_from = models.CharField(
         _("delay from"), max_length=12, choices=DelayFrom.choices, default=DelayFrom.COMPLETION
     )
+    interval_days = models.PositiveIntegerField(
+        _("action interval (days)"), null=True, blank=True,
+        help_text=_("A relation should get an action of this type again within this many days."),
+    )
 
     class Meta:
         ordering = ["order", "name"]

@@ -72,6 +72,10 @@ class Relation(models.Model):
         related_name="relations",
     )
     notes = models.TextField(_("notes"), blank=True)
+    cadence_days = models.PositiveIntegerField(
+        _("contact cadence (days)"), null=True, blank=True,
+        help_text=_("Overrides the priority's cadence for this relation."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
