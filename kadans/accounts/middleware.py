@@ -23,4 +23,8 @@ class UserPreferencesMiddleware:
         if user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # the thread serves other users next: leave no time zone behind
+            timezone.deactivate()

@@ -77,14 +77,13 @@ def overview(request):
     form, relations = _filtered_relations(request)
     types = list(ActivityType.objects.filter(active=True))
     page = Paginator(relations.order_by("name"), 50).get_page(request.GET.get("page"))
-    due = selectors.next_due_by_type([r.pk for r in page])
+    due = selectors.next_due_by_type([r.pk for r in page], tz=timezone.get_current_timezone())
     today = timezone.localdate()
     rows = []
     for relation in page:
         cells = []
         for t in types:
-            start = due.get((relation.pk, t.pk))
-            day = timezone.localtime(start).date() if start else None
+            day = due.get((relation.pk, t.pk))
             state = "none" if day is None else "overdue" if day < today else "today" if day == today else "planned"
             cells.append({"type": t, "date": day, "state": state})
         rows.append({"relation": relation, "cells": cells})

@@ -71,7 +71,8 @@ def next_start(
     """
     rule = after.type
     if rule.delay_from == ActivityType.DelayFrom.DEADLINE:
-        base = after.due_date
+        # an all-day deadline is a date in the company time zone; a timed one is read in `tz`
+        base = after.due_date if after.all_day else after.start.astimezone(tz).date()
     else:
         base = completed_at.astimezone(tz).date()
     due = add_delay(base, rule.delay_count, rule.delay_unit)
