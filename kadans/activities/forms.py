@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kadans.accounts.permissions import assignable_representatives
 from kadans.activities.models import Activity, ActivityType, Product
+from kadans.activities.recurrence import MAX_OCCURRENCES, WEEKDAY_CHOICES, WEEKDAYS, Recurrence
 from kadans.activities.services import CostLineData, company_tz
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 
@@ -59,10 +60,35 @@ class ActivityForm(forms.Form):
     new_status = forms.ModelChoiceField(BusinessStatus.objects.all(), label=_("New business status"), required=False)
     new_priority = forms.ModelChoiceField(Priority.objects.all(), label=_("New priority"), required=False)
     previous = forms.ModelChoiceField(Activity.objects.all(), required=False, widget=forms.HiddenInput)
+    repeat = forms.ChoiceField(
+        label=_("Repeat"), required=False,
+        choices=[("", _("Does not repeat")), ("DAILY", _("Daily")), ("WEEKLY", _("Weekly")), ("MONTHLY", _("Monthly"))],
+    )
+    repeat_interval = forms.IntegerField(label=_("Every (days, weeks, months)"), min_value=1, max_value=99, initial=1,
+                                         required=False)
+    repeat_weekdays = forms.MultipleChoiceField(
+        label=_("On"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Weekly: empty means the weekday of the start date."),
+    )
+    repeat_end = forms.ChoiceField(
+        label=_("Ends"), choices=[("count", _("After a number of times")), ("until", _("On a date"))],
+        initial="count", required=False,
+    )
+    repeat_count = forms.IntegerField(label=_("Number of times"), min_value=1, max_value=MAX_OCCURRENCES,
+                                      initial=10, required=False)
+    repeat_until = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
+    scope = forms.ChoiceField(
+        label=_("Apply the changes to"), widget=forms.RadioSelect, initial="this", required=False,
+        choices=[("this", _("This action only")), ("following", _("This and the following actions"))],
+    )
 
     def __init__(self, *args, activity: Activity | None = None, **kwargs):
         self.activity = activity
         super().__init__(*args, **kwargs)
+        if activity is None or activity.series_id is None:
+            del self.fields["scope"]
+        else:
+            self.fields["repeat_count"].help_text = _("Counted from this action.")
         relation_id = self.data.get(self.add_prefix("relation")) or self.initial.get("relation")
         if isinstance(relation_id, Relation):
             relation_id = relation_id.pk
@@ -80,7 +106,10 @@ class ActivityForm(forms.Form):
         # any contact is accepted here; clean() checks it belongs to the relation, with a clear message
         self.fields["contact"].queryset = Contact.objects.all()
         self.contact_choices = Contact.objects.filter(relation_id=relation_id) if relation_id else Contact.objects.none()
-        self.fields["contact"].widget.choices = [("", "---------")] + [(c.pk, str(c)) for c in self.contact_choices]
+        # read when the widget renders, so that a valid POST does not fetch the contacts for nothing
+        self.fields["contact"].widget.choices = lambda: [("", "---------")] + [
+            (c.pk, str(c)) for c in self.contact_choices
+        ]
 
     def type_defaults(self) -> dict:
         """Per type, what it pre-fills: the form's script fills only fields that are still empty."""
@@ -105,10 +134,46 @@ class ActivityForm(forms.Form):
             "end_time": None if activity.all_day else end.time(),
             "summary": activity.summary, "note": activity.note,
             "new_status": activity.new_status_id, "new_priority": activity.new_priority_id,
+            **cls.recurrence_initial(activity),
         }
+
+    @staticmethod
+    def recurrence_initial(activity: Activity) -> dict:
+        from kadans.activities.series import recurrence_from
+
+        rule = recurrence_from(activity)
+        if rule is None:
+            return {"repeat": ""}
+        return {
+            "repeat": rule.freq, "repeat_interval": rule.interval, "repeat_weekdays": list(rule.weekdays),
+            "repeat_end": "count" if rule.count is not None else "until",
+            "repeat_count": rule.count, "repeat_until": rule.until, "scope": "this",
+        }
+
+    def _clean_recurrence(self, data) -> Recurrence | None:
+        freq = data.get("repeat")
+        if not freq:
+            return None
+        weekdays = tuple(d for d in data.get("repeat_weekdays") or () if d in WEEKDAYS) if freq == "WEEKLY" else ()
+        interval = data.get("repeat_interval") or 1
+        if data.get("repeat_end") == "until":
+            until = data.get("repeat_until")
+            if until is None:
+                self.add_error("repeat_until", _("Give the last date."))
+                return None
+            if data.get("start_date") and until < data["start_date"]:
+                self.add_error("repeat_until", _("The last date cannot be before the start."))
+                return None
+            return Recurrence(freq=freq, interval=interval, weekdays=weekdays, until=until)
+        count = data.get("repeat_count")
+        if count is None:
+            self.add_error("repeat_count", _("Give the number of times."))
+            return None
+        return Recurrence(freq=freq, interval=interval, weekdays=weekdays, count=count)
 
     def clean(self):
         data = super().clean()
+        data["recurrence"] = self._clean_recurrence(data)
         relation, contact = data.get("relation"), data.get("contact")
         previous = data.get("previous")
         if relation and previous and previous.relation_id != relation.pk:
@@ -176,7 +241,31 @@ class CostLineForm(forms.Form):
         )
 
 
-CostLineFormSet = forms.formset_factory(CostLineForm, extra=0, can_delete=True, max_num=50, validate_max=True)
+class BaseCostLineFormSet(forms.BaseFormSet):
+    """Every line offers the same products: they are read once for the formset, not once per line and
+    once more for the empty line the page's script copies (an N+1 on the action form otherwise)."""
+
+    def _product_choices(self) -> list:
+        if not hasattr(self, "_products"):
+            # iter(): list() of the iterator itself would ask its len() first, a COUNT query
+            self._products = list(iter(CostLineForm.base_fields["product"].choices))
+        return self._products
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.fields["product"].choices = self._product_choices()
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.fields["product"].choices = self._product_choices()
+        return form
+
+
+CostLineFormSet = forms.formset_factory(
+    CostLineForm, formset=BaseCostLineFormSet, extra=0, can_delete=True, max_num=50, validate_max=True
+)
 
 
 def cost_lines_initial(activity: Activity) -> list[dict]:

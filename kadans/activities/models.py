@@ -125,12 +125,52 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
+class ActivitySeries(models.Model):
+    """A repeating activity: the rule its occurrences were made by.
+
+    Design: every occurrence is a real Activity row (linked here by `series`, with `recurrence_id` its
+    start by the rule), all made at once when the series is created. A series always ends (a count or
+    a date, at most recurrence.MAX_OCCURRENCES occurrences), so there is no horizon to extend, and every
+    list, state, completion, cost and report rule works on occurrences unchanged: completing one
+    occurrence completes that row only. "This one" edits change one row; "this and following" splits
+    the series at that occurrence (the old rule gets an end, a new series takes the rest). The feed
+    writes a series as one event with an RRULE, EXDATEs for cancelled or missing occurrences and
+    RECURRENCE-ID overrides for occurrences that differ from the rule.
+    """
+
+    rrule = models.CharField(_("repetition"), max_length=200)
+    """RFC 5545 RRULE value, UNTIL as a DATE in `time_zone` (see kadans.activities.recurrence)."""
+    dtstart = models.DateTimeField(_("first occurrence"))
+    all_day = models.BooleanField(_("all day"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    """The wall-clock zone the rule is expanded in: the company's for all-day series, else the creator's."""
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity series")
+        verbose_name_plural = _("activity series")
+
+    def __str__(self) -> str:
+        return self.rrule
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def recurrence(self):
+        from kadans.activities.recurrence import Recurrence
+
+        return Recurrence.from_rrule(self.rrule)
+
+
 class Activity(models.Model):
     """One action on one relation, planned or done (Douano's "actie", Odoo's "activity").
 
     All-day activities are stored from midnight of their first day to midnight of their last day in the
     company time zone (settings.TIME_ZONE), so their dates read back the same for everyone; timed ones are
-    instants, shown in each user's own time zone.
+    instants, shown in each user's own time zone. An occurrence of a repeating activity belongs to an
+    ActivitySeries (see there).
     """
 
     class Status(models.TextChoices):
@@ -187,6 +227,12 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="+",
     )
+    series = models.ForeignKey(
+        ActivitySeries, verbose_name=_("series"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="occurrences",
+    )
+    recurrence_id = models.DateTimeField(_("occurrence by the rule"), null=True, blank=True)
+    """The start the series' rule gives this occurrence; it stays when the occurrence is moved."""
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -208,6 +254,15 @@ class Activity(models.Model):
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="activity_end_not_before_start"),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(done_at__isnull=False), name="activity_done_has_done_at"
+            ),
+            # an occurrence has its slot in the series, once; its index serves "the occurrences of a series"
+            models.UniqueConstraint(
+                fields=["series", "recurrence_id"], condition=Q(series__isnull=False),
+                name="activity_series_occurrence_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True) | Q(recurrence_id__isnull=False),
+                name="activity_occurrence_has_recurrence_id",
             ),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.db.models import Q, QuerySet
 
@@ -30,6 +31,17 @@ def user_open_activities(user: User) -> QuerySet[Activity]:
     return list_related(user_activities(user).filter(status=Activity.Status.PLANNED)).order_by("start", "id")
 
 
+def starts_before(day: datetime.date, tz) -> Q:
+    """Activities due before `day` for a user in `tz`: timed ones by their instant in `tz`, all-day ones by
+    their date, which is stored as a midnight in the company time zone."""
+    from django.conf import settings
+
+    company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return Q(all_day=True, start__lt=datetime.datetime.combine(day, datetime.time.min, tzinfo=company)) | Q(
+        all_day=False, start__lt=datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    )
+
+
 def filter_open_activities(
     qs: QuerySet[Activity],
     *,
@@ -37,16 +49,18 @@ def filter_open_activities(
     activity_type=None,
     relation_name: str = "",
     today_start: datetime.datetime,
-    tomorrow_start: datetime.datetime,
+    tomorrow_start: datetime.datetime | None = None,
 ) -> QuerySet[Activity]:
-    """Narrow "my activities" to a period (overdue, today, next 7 or 30 days), a type, a relation name."""
+    """Narrow "my activities" to a period (overdue, today, next 7 or 30 days), a type, a relation name.
+    `today_start` is the start of the user's today, in the user's time zone."""
+    today, tz = today_start.date(), today_start.tzinfo
     if period == "overdue":
-        qs = qs.filter(start__lt=today_start)
+        qs = qs.filter(starts_before(today, tz))
     elif period == "today":
-        qs = qs.filter(start__gte=today_start, start__lt=tomorrow_start)
+        qs = qs.exclude(starts_before(today, tz)).filter(starts_before(today + datetime.timedelta(days=1), tz))
     elif period in ("week", "month"):
         days = 7 if period == "week" else 30
-        qs = qs.filter(start__gte=today_start, start__lt=today_start + datetime.timedelta(days=days))
+        qs = qs.exclude(starts_before(today, tz)).filter(starts_before(today + datetime.timedelta(days=days), tz))
     if activity_type is not None:
         qs = qs.filter(type=activity_type)
     if relation_name.strip():
@@ -54,15 +68,14 @@ def filter_open_activities(
     return qs
 
 
-def activity_counters(user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime) -> dict:
-    """How many open activities the user has overdue, today and later, in one query."""
-    from django.db.models import Count
+def activity_counters(
+    user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None
+) -> dict:
+    """How many open activities the user has overdue, today and later, in one query (read by halves, see
+    kadans.activities.open_activities)."""
+    from kadans.activities.open_activities import open_activity_counts
 
-    return user_activities(user).filter(status=Activity.Status.PLANNED).aggregate(
-        overdue=Count("id", filter=Q(start__lt=today_start)),
-        today=Count("id", filter=Q(start__gte=today_start, start__lt=tomorrow_start)),
-        upcoming=Count("id", filter=Q(start__gte=tomorrow_start)),
-    )
+    return open_activity_counts(user, today_start=today_start, tomorrow_start=tomorrow_start)
 
 
 def next_activity_ids(relation_ids) -> dict[int, int]:
@@ -82,13 +95,67 @@ def next_activity_ids(relation_ids) -> dict[int, int]:
     return {pk: next_id for pk, next_id in rows if next_id}
 
 
-def next_due_by_type(relation_ids) -> dict[tuple[int, int], datetime.datetime]:
-    """For each (relation, type), the start of the earliest open activity: the cells of the overview."""
+def next_due_by_type(relation_ids, *, tz) -> dict[tuple[int, int], datetime.date]:
+    """For each (relation, type), the due date of the earliest open activity: the cells of the overview.
+    All-day dates are read in the company time zone, timed ones in the user's `tz`."""
+    from django.conf import settings
     from django.db.models import Min
 
+    company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     rows = (
         Activity.objects.filter(relation_id__in=relation_ids, status=Activity.Status.PLANNED)
         .values("relation_id", "type_id")
-        .annotate(first=Min("start"))
+        .annotate(first_all_day=Min("start", filter=Q(all_day=True)), first_timed=Min("start", filter=Q(all_day=False)))
     )
-    return {(r["relation_id"], r["type_id"]): r["first"] for r in rows}
+    due = {}
+    for r in rows:  # one row per (relation, type) cell, already aggregated
+        dates = [r["first_all_day"].astimezone(company).date()] if r["first_all_day"] else []
+        dates += [r["first_timed"].astimezone(tz).date()] if r["first_timed"] else []
+        due[(r["relation_id"], r["type_id"])] = min(dates)
+    return due
+
+
+ACTIVITY_SORTS = {
+    "start": ["start", "id"],
+    "-start": ["-start", "-id"],
+    "updated": ["updated_at", "id"],
+    "-updated": ["-updated_at", "-id"],
+}
+
+
+def with_details(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """An activity list with everything one activity shows: its links, participants and cost lines."""
+    return list_related(qs).prefetch_related("participants", "cost_lines")
+
+
+def activity_list(
+    *,
+    user: User,
+    relation=None,
+    representative=None,
+    involving: User | None = None,
+    status: str = "",
+    activity_type=None,
+    start_from: datetime.datetime | None = None,
+    start_before: datetime.datetime | None = None,
+    sort: str = "start",
+) -> QuerySet[Activity]:
+    """The activities `user` may read, filtered as the API's list asks, in a deterministic order."""
+    from kadans.accounts.permissions import visible_activities
+
+    qs = visible_activities(user)
+    if relation is not None:
+        qs = qs.filter(relation_id=relation)
+    if representative is not None:
+        qs = qs.filter(representative_id=representative)
+    if involving is not None:
+        qs = qs.filter(pk__in=user_activities(involving).values("pk"))
+    if status:
+        qs = qs.filter(status=status)
+    if activity_type is not None:
+        qs = qs.filter(type_id=activity_type)
+    if start_from is not None:
+        qs = qs.filter(start__gte=start_from)
+    if start_before is not None:
+        qs = qs.filter(start__lt=start_before)
+    return with_details(qs).order_by(*ACTIVITY_SORTS.get(sort, ACTIVITY_SORTS["start"]))

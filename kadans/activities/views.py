@@ -3,13 +3,15 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kadans.activities import selectors, services
+from kadans.accounts.permissions import can_edit_activity
+from kadans.activities import selectors, series, services
 from kadans.activities.forms import (
     ActivityForm,
     CancelForm,
@@ -20,6 +22,7 @@ from kadans.activities.forms import (
     cost_lines_initial,
 )
 from kadans.activities.models import Activity, ActivityType, Product
+from kadans.activities.open_activities import OpenActivities
 from kadans.relations.models import Relation
 from kadans.web.access import activity_for_edit, add_service_errors
 from kadans.web.context_processors import today_bounds
@@ -51,8 +54,8 @@ def _form_context(request, form, formset, activity=None):
 
 
 def _initial_from_query(request) -> dict:
-    """Pre-fill a new action from the query string: relation, type, start date and time, previous
-    activity (as "done & schedule next" and the calendar send them). Bad values are ignored."""
+    """Pre-fill a new action from the query string: relation, type, start date and time, end date and
+    time, previous activity (as "done & schedule next" and the calendar send them). Bad values are ignored."""
     initial = {"start_date": timezone.localdate(), "all_day": True, "status": Activity.Status.PLANNED}
     get = request.GET
     if (relation_id := get.get("relation", "")).isdigit():
@@ -77,6 +80,8 @@ def _initial_from_query(request) -> dict:
             initial["all_day"] = False
         if get.get("end_time"):
             initial["end_time"] = datetime.time.fromisoformat(get["end_time"])
+        if get.get("end"):
+            initial["end_date"] = datetime.date.fromisoformat(get["end"])
     except ValueError:
         pass
     if get.get("all_day") in ("0", "1"):
@@ -96,6 +101,7 @@ def activity_create(request):
                 user=request.user, relation=form.cleaned_data["relation"], activity_type=form.cleaned_data["type"],
                 status=form.cleaned_data["status"],
                 cost_lines=[f.line() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")],
+                recurrence=form.cleaned_data["recurrence"],
                 **form.service_kwargs(),
             )
         except ValidationError as e:
@@ -112,12 +118,21 @@ def activity_edit(request, pk: int):
     formset = CostLineFormSet(request.POST or None, prefix="costs", initial=cost_lines_initial(activity))
     if request.method == "POST" and form.is_valid() & formset.is_valid():
         try:
-            services.activity_update(
-                activity=activity, user=request.user, type=form.cleaned_data["type"],
-                status=form.cleaned_data["status"],
+            changes = dict(
+                type=form.cleaned_data["type"], status=form.cleaned_data["status"],
                 cost_lines=[f.line() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")],
                 **form.service_kwargs(),
             )
+            recurrence = form.cleaned_data["recurrence"]
+            following = form.cleaned_data.get("scope") == "following"
+            if recurrence != series.recurrence_from(activity) and activity.series_id and not following:
+                raise ValidationError({"scope": _("A new repetition applies to this and the following actions.")})
+            if following or recurrence != series.recurrence_from(activity):
+                series.activity_update_following(
+                    activity=activity, user=request.user, recurrence=recurrence, **changes
+                )
+            else:
+                services.activity_update(activity=activity, user=request.user, **changes)
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -137,6 +152,18 @@ def relation_fields(request):
     )
     form = ActivityForm(initial={"relation": relation.pk, "representative": relation.representative_id})
     return render(request, "activities/activity_form.html#relation-fields", {"form": form, "relation": relation})
+
+
+@require_GET
+def activity_row_menu(request, pk: int):
+    """A list row's "More" menu, fetched when it is opened (see activities/activity_row.html); nothing
+    (204) for someone who may not change the activity."""
+    activity = get_object_or_404(Activity.objects.select_related("relation", "representative"), pk=pk)
+    if not can_edit_activity(request.user, activity):
+        return HttpResponse(status=204)
+    return render(request, "activities/activity_row.html#row-menu", {
+        "activity": activity, "here": _next_url(request, activity.relation.get_absolute_url()),
+    })
 
 
 def _row_response(request, activity: Activity):
@@ -207,16 +234,21 @@ def my_activities(request):
     today_start, tomorrow_start = today_bounds()
     filters = MyActivitiesFilterForm(request.GET or None)
     params = filters.cleaned_data if filters.is_valid() else {}
-    activities = selectors.filter_open_activities(
-        selectors.user_open_activities(request.user), period=params.get("period") or "",
-        activity_type=params.get("type"), relation_name=params.get("relation") or "",
-        today_start=today_start, tomorrow_start=tomorrow_start,
+    narrow = {
+        "period": params.get("period") or "", "activity_type": params.get("type"),
+        "relation_name": params.get("relation") or "",
+    }
+    # the counters at the top (and in the navigation) are the page count too when nothing is narrowed
+    counters = selectors.activity_counters(request.user, today_start=today_start, tomorrow_start=tomorrow_start)
+    activities = OpenActivities(
+        request.user, today_start=today_start, tomorrow_start=tomorrow_start,
+        count=None if any(narrow.values()) else sum(counters.values()), **narrow,
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "activities/my_activities.html", {
-        "page": page, "filters": filters, "query": query.urlencode(),
+        "page": page, "filters": filters, "query": query.urlencode(), "nav_counters": counters,
     })
 
 

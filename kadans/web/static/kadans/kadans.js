@@ -44,6 +44,13 @@
     }
     if (allDay) allDay.addEventListener("click", function () { allDay.dataset.touched = "1"; });
 
+    var repeat = form.querySelector("select[name=repeat]"), repeatFields = document.getElementById("repeat-fields");
+    if (repeat && repeatFields) {
+      repeat.addEventListener("change", function () {
+        repeatFields.classList.toggle("repeat-off", !repeat.value);
+      });
+    }
+
     var body = document.getElementById("cost-lines");
     var totalCell = document.getElementById("cost-total");
     function recompute() {

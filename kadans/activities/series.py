@@ -1,0 +1,211 @@
+"""Writes on repeating activities: make a series, change "this and following" occurrences.
+
+The design is on ActivitySeries: every occurrence is a real Activity row, made at once. Changing one
+occurrence only is an ordinary activity_update; this module handles the changes that reach further.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kadans.accounts.models import User
+from kadans.activities import recurrence as rec
+from kadans.activities.chaining import local_datetime
+from kadans.activities.models import Activity, ActivitySeries, Participation
+from kadans.activities.services import UPDATABLE_FIELDS, activity_update, company_tz
+
+PROPAGATED_FIELDS = sorted(UPDATABLE_FIELDS)
+"""What "this and following" copies from the edited occurrence to the later ones, when it changed."""
+
+
+def series_zone(*, all_day: bool, user: User) -> zoneinfo.ZoneInfo:
+    """All-day series repeat on company dates; timed ones at the creator's wall-clock time."""
+    return company_tz() if all_day else user.tzinfo
+
+
+def _period_at(template: Activity, slot: datetime.datetime, tz: zoneinfo.ZoneInfo):
+    """The (start, end) an occurrence at `slot` gets: the template's length, in days for all-day ones."""
+    if template.all_day:
+        days = (template.end_date - template.due_date).days
+        return slot, local_datetime(slot.astimezone(tz).date() + datetime.timedelta(days=days), datetime.time.min, tz)
+    return slot, slot + (template.end - template.start)
+
+
+def _copy(template: Activity, *, series: ActivitySeries, slot: datetime.datetime, tz) -> Activity:
+    start, end = _period_at(template, slot, tz)
+    return Activity(
+        relation_id=template.relation_id, contact_id=template.contact_id, type_id=template.type_id,
+        representative_id=template.representative_id, status=Activity.Status.PLANNED, start=start, end=end,
+        all_day=template.all_day, summary=template.summary, note=template.note,
+        new_status_id=template.new_status_id, new_priority_id=template.new_priority_id,
+        plan_id=template.plan_id, created_by_id=template.created_by_id, series=series, recurrence_id=slot,
+    )
+
+
+def _create_occurrences(template: Activity, *, series: ActivitySeries, slots, tz) -> list[Activity]:
+    # The copies differ from the validated template only in their period, so no full_clean per row:
+    # 500 occurrences would otherwise run thousands of foreign-key look-ups.
+    copies = Activity.objects.bulk_create([_copy(template, series=series, slot=s, tz=tz) for s in slots])
+    participant_ids = list(Participation.objects.filter(activity=template).values_list("user_id", flat=True))
+    Participation.objects.bulk_create(
+        [Participation(activity_id=a.pk, user_id=u) for a in copies for u in participant_ids]
+    )
+    return copies
+
+
+@transaction.atomic
+def series_start(*, activity: Activity, recurrence: rec.Recurrence, user: User) -> ActivitySeries:
+    """Make `activity` (planned, not yet in a series) the first occurrence of a new series and create the
+    others. When the rule does not match its start (a Wednesday for "Mondays and Thursdays"), it moves to
+    the rule's first occurrence, so that the series starts where its rule says (RFC 5545's DTSTART)."""
+    if activity.status != Activity.Status.PLANNED:
+        raise ValidationError({"repeat": _("Only a planned action can repeat.")})
+    tz = series_zone(all_day=activity.all_day, user=user)
+    slots = rec.validate(recurrence, first=activity.start, tz=tz)
+    series = ActivitySeries.objects.create(
+        rrule=recurrence.to_rrule(), dtstart=slots[0], all_day=activity.all_day, time_zone=str(tz)
+    )
+    activity.start, activity.end = _period_at(activity, slots[0], tz)
+    activity.series, activity.recurrence_id = series, slots[0]
+    activity.save(update_fields=["start", "end", "series", "recurrence_id", "updated_at"])
+    _create_occurrences(activity, series=series, slots=slots[1:], tz=tz)
+    return series
+
+
+def slots_before(series: ActivitySeries, moment: datetime.datetime) -> int:
+    """How many occurrences the series' rule gives before `moment`."""
+    return sum(1 for s in rec.expand(series.recurrence, first=series.dtstart, tz=series.tzinfo) if s < moment)
+
+
+def recurrence_from(activity: Activity) -> rec.Recurrence | None:
+    """The rule as seen from this occurrence on: what the edit form shows. A count counts from here."""
+    series = activity.series
+    if series is None:
+        return None
+    rule = series.recurrence
+    if rule.count is not None:
+        rule = rule.with_count(max(rule.count - slots_before(series, activity.recurrence_id), 1))
+    return rule
+
+
+def _end_series_before(series: ActivitySeries, slot: datetime.datetime) -> None:
+    """Cut the series' rule so that its last occurrence is the one before `slot`."""
+    rule = series.recurrence
+    if rule.count is not None:
+        rule = rule.with_count(slots_before(series, slot))
+    else:
+        # one occurrence per day at most (no BYHOUR), so ending the day before is exact
+        rule = rec.Recurrence(
+            freq=rule.freq, interval=rule.interval, weekdays=rule.weekdays,
+            until=slot.astimezone(series.tzinfo).date() - datetime.timedelta(days=1),
+        )
+    series.rrule = rule.to_rrule()
+    series.save(update_fields=["rrule"])
+
+
+def _snapshot(activity: Activity) -> dict:
+    values = {f: getattr(activity, f + "_id" if f not in ("summary", "note") else f) for f in PROPAGATED_FIELDS}
+    values["participants"] = set(Participation.objects.filter(activity=activity).values_list("user_id", flat=True))
+    values["period"] = (activity.all_day, activity.start, activity.end)
+    return values
+
+
+@transaction.atomic
+def activity_update_following(
+    *, activity: Activity, user: User, recurrence: rec.Recurrence | None, **changes
+) -> Activity:
+    """Change this occurrence and every later one of its series ("this and following"), or make a
+    single activity repeat, or stop a series here (`recurrence` None).
+
+    `changes` are activity_update's arguments, applied to this occurrence. Fields that changed are copied
+    to the later planned occurrences. When the period or the rule changed, the series is split here: the
+    old rule ends before this occurrence and a new series starts with it; later planned occurrences are
+    moved onto the new rule's dates (made or removed as the new rule needs), later done or cancelled
+    ones stay as they are, outside any series. Without a rule, later planned occurrences are removed.
+    """
+    old_series = None
+    if activity.series_id:
+        # one split at a time per series: two browsers splitting at once would interleave their rows
+        old_series = ActivitySeries.objects.select_for_update().get(pk=activity.series_id)
+        activity.series = old_series
+    before = _snapshot(activity)
+    old_rule = recurrence_from(activity)
+    activity_update(activity=activity, user=user, **changes)
+    after = _snapshot(activity)
+    changed = {f for f in [*PROPAGATED_FIELDS, "participants"] if before[f] != after[f]}
+
+    later = Activity.objects.none()
+    if old_series is not None:
+        later = Activity.objects.filter(series=old_series, recurrence_id__gt=activity.recurrence_id)
+
+    if old_series is not None and recurrence == old_rule and before["period"] == after["period"]:
+        _propagate(activity, later.filter(status=Activity.Status.PLANNED), changed)
+        return activity
+
+    slot = activity.recurrence_id
+    is_first = old_series is not None and slots_before(old_series, slot) == 0
+    later_rows = list(later.order_by("recurrence_id"))
+    later.update(series=None, recurrence_id=None)  # free the slots before they are handed out again
+    if old_series is not None and not is_first:
+        _end_series_before(old_series, slot)
+    planned = [a for a in later_rows if a.status == Activity.Status.PLANNED]
+
+    if recurrence is None:
+        Activity.objects.filter(pk__in=[a.pk for a in planned]).delete()
+        activity.series, activity.recurrence_id = None, None
+        activity.save(update_fields=["series", "recurrence_id", "updated_at"])
+        if is_first:
+            old_series.delete()
+        return activity
+    if activity.status != Activity.Status.PLANNED:
+        raise ValidationError({"repeat": _("Only a planned action can repeat.")})
+
+    tz = series_zone(all_day=activity.all_day, user=user)
+    slots = rec.validate(recurrence, first=activity.start, tz=tz)
+    if is_first:
+        series = old_series
+        series.rrule, series.dtstart, series.all_day, series.time_zone = (
+            recurrence.to_rrule(), slots[0], activity.all_day, str(tz)
+        )
+        series.save()
+    else:
+        series = ActivitySeries.objects.create(
+            rrule=recurrence.to_rrule(), dtstart=slots[0], all_day=activity.all_day, time_zone=str(tz)
+        )
+    activity.start, activity.end = _period_at(activity, slots[0], tz)
+    activity.series, activity.recurrence_id = series, slots[0]
+    activity.save(update_fields=["start", "end", "series", "recurrence_id", "updated_at"])
+
+    rest = slots[1:]
+    reused, surplus = planned[: len(rest)], planned[len(rest):]
+    now = timezone.now()
+    for row, s in zip(reused, rest, strict=False):
+        row.start, row.end = _period_at(activity, s, tz)
+        row.all_day, row.series, row.recurrence_id, row.updated_at = activity.all_day, series, s, now
+    Activity.objects.bulk_update(reused, ["start", "end", "all_day", "series", "recurrence_id", "updated_at"])
+    _propagate(activity, Activity.objects.filter(pk__in=[a.pk for a in reused]), changed)
+    Activity.objects.filter(pk__in=[a.pk for a in surplus]).delete()
+    _create_occurrences(activity, series=series, slots=rest[len(reused):], tz=tz)
+    return activity
+
+
+def _propagate(source: Activity, targets, changed: set[str]) -> None:
+    """Copy the changed fields (and participants) of `source` to the `targets` queryset."""
+    fields = {f: getattr(source, f) for f in changed if f in PROPAGATED_FIELDS}
+    if fields:
+        targets.update(**fields, updated_at=timezone.now())
+    if "participants" in changed or "representative" in changed:
+        wanted = set(Participation.objects.filter(activity=source).values_list("user_id", flat=True))
+        rows = list(targets.values_list("pk", "representative_id"))
+        Participation.objects.filter(activity_id__in=[pk for pk, _rep in rows]).delete()
+        Participation.objects.bulk_create(
+            [Participation(activity_id=pk, user_id=u) for pk, rep in rows for u in wanted if u != rep]
+        )
+        # a participant who joins or leaves changes the calendar feeds: their versions follow updated_at
+        Activity.objects.filter(pk__in=[pk for pk, _rep in rows]).update(updated_at=timezone.now())

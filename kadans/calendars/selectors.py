@@ -1,0 +1,137 @@
+"""Reads for calendars: whose calendar a user may open, and the activities in a period or a feed.
+
+A calendar shows the activities of a user as representative or participant, or of a team's members.
+Planned, done and cancelled activities all show (cancelled ones greyed out and struck through, so that
+the calendar tells the same story as the history). Each read is two queries, one per half, so that each
+half runs on its own index: (representative, status, start) and Participation (user, activity). An OR
+of both in one query would make the database scan one of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from kadans.accounts.models import Team, User
+from kadans.activities.models import Activity, Participation
+
+CALENDAR_STATUSES = [Activity.Status.PLANNED, Activity.Status.DONE, Activity.Status.CANCELLED]
+"""Named explicitly: `status IN (...)` lets the (representative, status, start) index range over start."""
+
+MAX_SPAN = datetime.timedelta(days=92)
+"""Activities are found by their start, from this long before the period: an activity that lasts longer
+than three months shows only in periods that begin within three months of its start."""
+
+FEED_PAST = datetime.timedelta(days=92)
+"""The iCalendar feed covers about three months back and all of the future."""
+
+EVENT_FIELDS = [
+    "start", "end", "all_day", "status", "summary", "series", "type__name", "type__color", "relation__name",
+    "representative__first_name", "representative__last_name", "representative__username",
+    "representative__team",
+]
+
+
+def can_view_team(user: User, team: Team) -> bool:
+    """Administrators follow any team's calendar; a sales manager follows their own team's."""
+    if user.is_administrator:
+        return True
+    return user.is_manager and (team.pk == user.team_id or team.manager_id == user.pk)
+
+
+def viewable_teams(user: User) -> QuerySet[Team]:
+    from django.db.models import Q
+
+    if user.is_administrator:
+        return Team.objects.all()
+    if not user.is_manager:
+        return Team.objects.none()
+    return Team.objects.filter(Q(pk=user.team_id) | Q(manager=user))
+
+
+def _halves(*, user: User | None, team: Team | None) -> tuple[QuerySet[Activity], QuerySet[Activity]]:
+    """The representative half and the participant half of a calendar, before any period filter."""
+    if team is not None:
+        members = User.objects.filter(team=team).values("pk")
+        return (
+            Activity.objects.filter(representative_id__in=members),
+            Activity.objects.filter(participation__user_id__in=members),
+        )
+    return (
+        Activity.objects.filter(representative=user),
+        Activity.objects.filter(participation__user=user),
+    )
+
+
+def _unique(*parts: Iterable[Activity]) -> list[Activity]:
+    seen: set[int] = set()
+    result = []
+    for part in parts:
+        for activity in part:
+            if activity.pk not in seen:
+                seen.add(activity.pk)
+                result.append(activity)
+    return result
+
+
+def calendar_activities(
+    *, start: datetime.datetime, end: datetime.datetime, user: User | None = None, team: Team | None = None
+) -> tuple[list[Activity], set[int]]:
+    """The activities of `user` (or of `team`) that overlap [start, end), with their type, relation and
+    representative; and the ids of those found through a participation. Two queries.
+
+    An all-day activity ends at midnight of its last day, so it is looked for until a day after its end.
+    """
+    by_rep, by_participation = _halves(user=user, team=team)
+
+    def period(qs):
+        return (
+            qs.filter(
+                status__in=CALENDAR_STATUSES, start__gte=start - MAX_SPAN, start__lt=end,
+                end__gt=start - datetime.timedelta(days=1),
+            )
+            .select_related("type", "relation", "representative")
+            .only(*EVENT_FIELDS)
+            .order_by()
+        )
+
+    participations = list(period(by_participation))
+    return _unique(period(by_rep), participations), {a.pk for a in participations}
+
+
+def participating_ids(user: User, activity_ids: Iterable[int]) -> set[int]:
+    return set(
+        Participation.objects.filter(user=user, activity_id__in=list(activity_ids))
+        .values_list("activity_id", flat=True)
+    )
+
+
+def feed_activities(*, since: datetime.datetime, user: User | None = None, team: Team | None = None) -> list[Activity]:
+    """What a feed exports: activities from `since` on, with what the event text needs. Two queries."""
+    by_rep, by_participation = _halves(user=user, team=team)
+
+    def window(qs):
+        return (
+            qs.filter(status__in=CALENDAR_STATUSES, start__gte=since)
+            .select_related("type", "relation", "contact", "representative", "series")
+            .order_by()
+        )
+
+    return _unique(window(by_rep), window(by_participation))
+
+
+def feed_version(*, since: datetime.datetime, user: User | None = None, team: Team | None = None) -> tuple:
+    """What changes when the feed's content changes: the latest change and the number of its activities
+    (a removed occurrence lowers it). Two small aggregate queries, for the 304 answer to calendar apps
+    that poll every few minutes."""
+    from django.db.models import Count, Max
+
+    result = []
+    for qs in _halves(user=user, team=team):
+        row = qs.filter(status__in=CALENDAR_STATUSES, start__gte=since).aggregate(
+            changed=Max("updated_at"), count=Count("id")
+        )
+        result.append((row["changed"], row["count"]))
+    return tuple(result)

@@ -1,0 +1,236 @@
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from kadans.accounts.models import Team, User
+from kadans.accounts.permissions import can_edit_activity
+from kadans.activities import services
+from kadans.activities.models import Activity
+from kadans.calendars import ical, selectors
+from kadans.calendars.models import FeedToken
+from kadans.calendars.services import feed_token_regenerate
+
+MAX_PERIOD = datetime.timedelta(days=100)
+"""The longest period one events request may ask for (a month view asks six weeks)."""
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _parse_moment(value: str, tz) -> datetime.datetime:
+    """An ISO date or date-time as FullCalendar sends it; without an offset it is wall-clock time in `tz`."""
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip().replace(" ", "+"))
+    except (ValueError, AttributeError):
+        raise BadRequest(_("Give a date as YYYY-MM-DD or an ISO date and time.")) from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, tz)
+
+
+def _scope(request) -> tuple[User | None, Team | None]:
+    """Whose calendar: ?team=<id> (managers their team, administrators any), ?user=<id> (anyone's: everyone
+    reads every activity, as on the relation pages), else the user's own."""
+    get = request.GET
+    if team_id := get.get("team", ""):
+        team = get_object_or_404(Team, pk=int(team_id) if team_id.isdigit() else 0)
+        if not selectors.can_view_team(request.user, team):
+            raise PermissionError
+        return None, team
+    if (user_id := get.get("user", "")) and user_id != str(request.user.pk):
+        return get_object_or_404(User, pk=int(user_id) if user_id.isdigit() else 0), None
+    return request.user, None
+
+
+def _editable(viewer: User, activity: Activity, participating: set[int]) -> bool:
+    """can_edit_activity for many activities at once, with the viewer's participations known."""
+    if activity.status == Activity.Status.CANCELLED:
+        return False
+    if viewer.is_administrator or activity.representative_id == viewer.pk:
+        return True
+    if viewer.is_manager and viewer.team_id is not None and activity.representative.team_id == viewer.team_id:
+        return True
+    return activity.pk in participating
+
+
+def _event(activity: Activity, *, tz, editable: bool, show_representative: bool, detail_url: str) -> dict:
+    if activity.all_day:
+        start = activity.due_date.isoformat()
+        end = (activity.end_date + datetime.timedelta(days=1)).isoformat()
+    else:
+        start = timezone.localtime(activity.start, tz).strftime("%Y-%m-%dT%H:%M:%S")
+        end = timezone.localtime(activity.end, tz).strftime("%Y-%m-%dT%H:%M:%S")
+    title = f"{activity.summary or activity.type.name} · {activity.relation.name}"
+    if show_representative:
+        title = f"{activity.representative}: {title}"
+    if activity.status == Activity.Status.DONE:
+        title = f"✓ {title}"
+    if activity.series_id:
+        title = f"↻ {title}"
+    return {
+        "id": str(activity.pk), "title": title, "start": start, "end": end, "allDay": activity.all_day,
+        "backgroundColor": activity.type.color, "borderColor": activity.type.color,
+        "url": detail_url.replace("/0/", f"/{activity.pk}/"), "editable": editable,
+        "classNames": [f"status-{activity.status}"],
+        "extendedProps": {"status": activity.status, "type": activity.type.name, "relation": activity.relation.name},
+    }
+
+
+@require_GET
+def events(request):
+    """The FullCalendar event list for the period [start, end): two queries for one's own calendar."""
+    tz = timezone.get_current_timezone()
+    try:
+        start = _parse_moment(request.GET.get("start", ""), tz)
+        end = _parse_moment(request.GET.get("end", ""), tz)
+        if not start < end <= start + MAX_PERIOD:
+            raise BadRequest(_("The period must end after its start, within 100 days."))
+    except BadRequest as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    try:
+        user, team = _scope(request)
+    except PermissionError:
+        return JsonResponse({"error": _("You may not see this team's calendar.")}, status=403)
+    activities, participating = selectors.calendar_activities(start=start, end=end, user=user, team=team)
+    viewer = request.user
+    if user is None or user.pk != viewer.pk:
+        # another calendar: which of its activities the viewer takes part in (a third query, when needed)
+        undecided = [a.pk for a in activities if not _editable(viewer, a, set())
+                     and a.status != Activity.Status.CANCELLED]
+        participating = selectors.participating_ids(viewer, undecided) if undecided else set()
+    detail_url = reverse("activities:detail", args=[0])
+    data = [
+        _event(a, tz=tz, editable=_editable(viewer, a, participating), show_representative=user != viewer,
+               detail_url=detail_url)
+        for a in sorted(activities, key=lambda a: (a.start, a.pk))
+    ]
+    return JsonResponse(data, safe=False)
+
+
+@require_POST
+def event_move(request, pk: int):
+    """Drag or resize on the calendar: the new period, saved through activity_update as the form does.
+    Refusals answer 403 or 400 with a message; the page puts the event back and shows it."""
+    activity = get_object_or_404(
+        Activity.objects.select_related("relation", "type", "representative", "contact"), pk=pk
+    )
+    if not can_edit_activity(request.user, activity):
+        return JsonResponse({"error": _("You may not change this action.")}, status=403)
+    if activity.status == Activity.Status.CANCELLED:
+        return JsonResponse({"error": _("A cancelled action cannot be moved.")}, status=400)
+    tz = timezone.get_current_timezone()
+    all_day = request.POST.get("all_day") in ("1", "true")
+    try:
+        start = _parse_moment(request.POST.get("start", ""), tz)
+        end = _parse_moment(request.POST["end"], tz) if request.POST.get("end") else None
+        if all_day:
+            first = start.date()
+            # FullCalendar's all-day end is exclusive: the day after the last day
+            last = (end.date() - datetime.timedelta(days=1)) if end else first
+            services.activity_update(activity=activity, user=request.user, start=first, end=max(first, last),
+                                     all_day=True)
+        else:
+            if end is None:
+                end = start + (activity.end - activity.start if not activity.all_day
+                               else services.DEFAULT_TIMED_DURATION)
+            services.activity_update(activity=activity, user=request.user, start=start, end=end, all_day=False)
+    except BadRequest as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    except ValidationError as e:
+        return JsonResponse({"error": " ".join(e.messages)}, status=400)
+    return JsonResponse({"ok": True, "message": _("Saved: %(activity)s.") % {"activity": activity}})
+
+
+def calendar_page(request):
+    teams = list(selectors.viewable_teams(request.user))
+    try:
+        user, team = _scope(request)
+    except PermissionError:
+        user, team = request.user, None
+    query = {"team": team.pk} if team else ({"user": user.pk} if user != request.user else {})
+    config = {
+        "eventsUrl": reverse("calendars:events"),
+        "moveUrl": reverse("calendars:move", args=[0]),
+        "newUrl": reverse("activities:create"),
+        "returnUrl": request.get_full_path(),
+        "params": query,
+        "timeZone": str(timezone.get_current_timezone()),
+        "locale": translation.get_language(),
+        "initialDate": request.GET.get("date", ""),
+        "initialView": request.GET.get("view", "timeGridWeek"),
+        # the buttons and dates are translated by FullCalendar's own locale files
+        "texts": {"failed": _("The action could not be moved.")},
+    }
+    return render(request, "calendars/calendar.html", {
+        "config": config, "teams": teams, "colleagues": User.objects.filter(is_active=True),
+        "shown_user": user, "shown_team": team,
+    })
+
+
+def _feed_since(tz) -> datetime.datetime:
+    day = timezone.localdate(timezone=tz) - selectors.FEED_PAST
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+
+@login_not_required
+@require_safe
+def feed(request, key: str):
+    """The private iCalendar feed behind a secret key. A wrong or revoked key gets a bare 404."""
+    token = FeedToken.objects.select_related("user", "team").filter(key=key).first()
+    if (
+        token is None
+        or not token.user.is_active
+        or (token.team is not None and not selectors.can_view_team(token.user, token.team))
+    ):
+        return HttpResponseNotFound("Not found\n", content_type="text/plain")
+    owner, team = token.user, token.team
+    tz = owner.tzinfo
+    since = _feed_since(tz)
+    scope = {"team": team} if team else {"user": owner}
+    version = selectors.feed_version(since=since, **scope)
+    language = owner.language or settings.LANGUAGE_CODE
+    # the window start and the language are part of the version: the feed changes daily as the past
+    # window moves, and with it names of relations or types changed meanwhile
+    etag = quote_etag(hashlib.sha256(repr((version, token.key, since, language)).encode()).hexdigest()[:32])
+    changed = [c for c, _count in version if c is not None]
+    last_modified = int(max(changed).timestamp()) if changed else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        not_modified["ETag"] = etag
+        return not_modified
+    with translation.override(language):
+        name = f"Kadans — {team or owner}"
+        body = ical.build_feed(
+            selectors.feed_activities(since=since, **scope), name=name, tz=tz, since=since,
+            base_url=request.build_absolute_uri("/"),
+        )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Disposition"] = 'inline; filename="kadans.ics"'
+    return response
+
+
+@require_POST
+def feed_regenerate(request):
+    team = None
+    if team_id := request.POST.get("team", ""):
+        team = get_object_or_404(Team, pk=int(team_id) if team_id.isdigit() else 0)
+        if not selectors.can_view_team(request.user, team):
+            return HttpResponseNotFound("Not found\n", content_type="text/plain")
+    feed_token_regenerate(user=request.user, team=team)
+    messages.success(request, _("A new feed address was made; the old one no longer works."))
+    return redirect(reverse("accounts:profile") + "#calendar-feeds")
