@@ -7,13 +7,19 @@ Changing is narrower:
   in the manager's team), and their own;
 - a representative changes their own relations, and the activities they are the representative of or
   take part in.
+The numbers of the dashboard and the reports follow the same lines: a representative sees their own, a
+sales manager their team's, an administrator everyone's (visible_representatives).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from kadans.accounts.models import User
     from kadans.activities.models import Activity
     from kadans.relations.models import Relation
@@ -47,7 +53,8 @@ def can_edit_activity(user: User, activity: Activity) -> bool:
         return True
     if _in_managers_team(user, activity.representative_id, activity.representative.team_id):
         return True
-    return activity.participants.filter(pk=user.pk).exists()
+    # all(): lists prefetch the participants, so asking for each row costs no query
+    return any(p.pk == user.pk for p in activity.participants.all())
 
 
 def can_add_activity_to(user: User, relation: Relation) -> bool:
@@ -61,3 +68,50 @@ def assignable_representatives():
     from kadans.accounts.models import User
 
     return User.objects.filter(is_active=True)
+
+
+def relation_read_filter(user: User, path: str = "") -> Q:
+    """Which relations the user may list and read, as a filter on the relation itself or, with `path`, on
+    a model that points to one (e.g. "relation" for activities and contacts): every relation for everyone
+    logged in (an empty filter, so lists pay nothing for it), none otherwise."""
+    if user.is_authenticated:
+        return Q()
+    return Q(**{f"{path}__in" if path else "pk__in": []})
+
+
+def visible_relations(user: User) -> QuerySet[Relation]:
+    """The relations the user may list and read (see relation_read_filter)."""
+    from kadans.relations.models import Relation
+
+    return Relation.objects.filter(relation_read_filter(user))
+
+
+def visible_activities(user: User) -> QuerySet[Activity]:
+    """The activities the user may list and read: those of the relations they may read."""
+    from kadans.activities.models import Activity
+
+    return Activity.objects.filter(relation_read_filter(user, "relation"))
+
+
+def visible_representatives(user: User):
+    """Whose numbers the user sees on the dashboard and in reports: an administrator everyone's, a sales
+    manager those of the users in their team (themselves included), anyone else only their own."""
+    from kadans.accounts.models import User
+
+    if user.is_administrator:
+        return User.objects.all()
+    if user.is_manager and user.team_id is not None:
+        return User.objects.filter(team_id=user.team_id)
+    return User.objects.filter(pk=user.pk)
+
+
+def visible_representatives_q(user: User, field: str):
+    """A filter keeping the rows whose user at `field` (a lookup path, e.g. "representative") is one whose
+    numbers `user` sees. Administrators get no filter at all, so their reports scan no subquery."""
+    from django.db.models import Q
+
+    if user.is_administrator:
+        return Q()
+    if user.is_manager and user.team_id is not None:
+        return Q(**{f"{field}__in": visible_representatives(user).values("pk")})
+    return Q(**{field: user.pk})

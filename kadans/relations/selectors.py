@@ -6,9 +6,11 @@ import dataclasses
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from kadans.activities.models import Activity, PlanRun
+from kadans.accounts.models import User
+from kadans.accounts.permissions import relation_read_filter, visible_relations
+from kadans.activities.models import Activity, CostLine, PlanRun
 from kadans.relations.models import Contact, Relation, StatusChange
 
 SORT_FIELDS = {
@@ -22,10 +24,12 @@ SORT_FIELDS = {
 
 
 def relation_list(
-    *, q: str = "", status=None, priority=None, representative=None, sort: str = "name"
+    *, q: str = "", status=None, priority=None, representative=None, sort: str = "name", user: User | None = None
 ) -> QuerySet[Relation]:
-    """Relations matching a search on name, city or contact name, and the chosen filters."""
-    qs = Relation.objects.select_related("representative", "business_status", "priority")
+    """Relations matching a search on name, city or contact name, and the chosen filters; with a user, only
+    those the user may read."""
+    base = Relation.objects.all() if user is None else visible_relations(user)
+    qs = base.select_related("representative", "business_status", "priority")
     if q := q.strip():
         contact_match = Contact.objects.filter(relation=OuterRef("pk")).filter(
             Q(last_name__icontains=q) | Q(first_name__icontains=q)
@@ -54,18 +58,26 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
         Activity.objects.filter(relation=relation)
         .exclude(status=Activity.Status.PLANNED)
         .select_related("type", "representative", "contact", "done_by")
-        .prefetch_related("cost_lines__product")
+        # the cost lines with their product in one query (not one for the lines and one for the products)
+        .prefetch_related(Prefetch("cost_lines", queryset=CostLine.objects.select_related("product")))
         .order_by("-start", "-id")[:limit]
     )
     changes = (
         StatusChange.objects.filter(relation=relation)
-        .select_related("from_status", "to_status", "from_priority", "to_priority", "user", "activity")
+        .select_related("from_status", "to_status", "from_priority", "to_priority", "user", "activity__type")
         .order_by("-at", "-id")[:limit]
     )
     plan_runs = PlanRun.objects.filter(relation=relation).select_related("plan", "user").order_by("-at")[:limit]
     entries = [HistoryEntry(a.start, "activity", a) for a in activities]
     entries += [HistoryEntry(r.at, "plan", r) for r in plan_runs]
+    for change in changes:
+        if change.activity is not None:
+            # shown as "through <activity>", whose name may be "<type> — <relation>": no query for either
+            change.activity.relation = relation
     entries += [HistoryEntry(c.at, "change", c) for c in changes]
+    from kadans.notifications.history import history_entries  # sent e-mails and documents
+
+    entries += history_entries(relation, limit=limit)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
 
@@ -76,3 +88,34 @@ def relation_open_activities(relation: Relation) -> QuerySet[Activity]:
         .select_related("type", "representative", "contact")
         .order_by("start", "id")
     )
+
+
+def contact_list(*, user: User, relation=None, q: str = "") -> QuerySet[Contact]:
+    """The contacts of the relations the user may read, optionally of one relation or matching a name."""
+    qs = Contact.objects.filter(relation_read_filter(user, "relation"))
+    if relation is not None:
+        qs = qs.filter(relation=relation)
+    if q := q.strip():
+        qs = qs.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q))
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def status_change_list(
+    *,
+    user: User,
+    relation=None,
+    field: str = "",
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> QuerySet[StatusChange]:
+    """Status and priority changes of the relations the user may read, newest first."""
+    qs = StatusChange.objects.filter(relation_read_filter(user, "relation"))
+    if relation is not None:
+        qs = qs.filter(relation=relation)
+    if field:
+        qs = qs.filter(field=field)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("-at", "-id")
