@@ -1,0 +1,190 @@
+"""Settings pages for web forms and webhooks, the import wizard (upload, mapping, dry run, commit) and the
+CSV/XLSX exports of the lists."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kadans.activities import selectors as activity_selectors
+from kadans.activities.forms import MyActivitiesFilterForm
+from kadans.activities.models import Product
+from kadans.integrations.forms import ImportUploadForm, MappingForm, WebFormForm, WebhookForm
+from kadans.integrations.importer import KINDS, default_mapping, run_import
+from kadans.integrations.intake_views import HONEYPOT
+from kadans.integrations.models import ImportJob, WebForm, WebhookSubscription
+from kadans.integrations.tabular import EXPORT_FORMATS, TableError, export_response, read_table
+from kadans.relations import selectors as relation_selectors
+from kadans.relations.forms import RelationFilterForm
+from kadans.web.access import require_settings_access
+from kadans.web.context_processors import today_bounds
+
+# --- web forms and webhooks (administrators) -------------------------------------------------------
+
+
+def webform_list(request):
+    require_settings_access(request)
+    forms_ = WebForm.objects.select_related("representative", "team", "plan")
+    return render(request, "integrations/webform_list.html", {"web_forms": forms_})
+
+
+def webform_edit(request, pk: int | None = None):
+    require_settings_access(request)
+    instance = get_object_or_404(WebForm, pk=pk) if pk else None
+    form = WebFormForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        web_form = form.save()
+        messages.success(request, _("Web form saved."))
+        return redirect("integrations:webform_edit", pk=web_form.pk)
+    endpoint = request.build_absolute_uri(reverse("intake", args=[instance.key])) if instance else ""
+    return render(request, "integrations/webform_form.html", {
+        "form": form, "object": instance, "endpoint": endpoint, "honeypot": HONEYPOT,
+    })
+
+
+@require_POST
+def webform_delete(request, pk: int):
+    require_settings_access(request)
+    get_object_or_404(WebForm, pk=pk).delete()
+    messages.success(request, _("Web form deleted."))
+    return redirect("integrations:webform_list")
+
+
+def webhook_list(request):
+    require_settings_access(request)
+    return render(request, "integrations/webhook_list.html", {"subscriptions": WebhookSubscription.objects.all()})
+
+
+def webhook_edit(request, pk: int | None = None):
+    require_settings_access(request)
+    instance = get_object_or_404(WebhookSubscription, pk=pk) if pk else None
+    form = WebhookForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        subscription = form.save()
+        messages.success(request, _("Webhook saved."))
+        return redirect("integrations:webhook_edit", pk=subscription.pk)
+    deliveries = instance.deliveries.all()[:50] if instance else []
+    return render(request, "integrations/webhook_form.html", {
+        "form": form, "object": instance, "deliveries": deliveries,
+    })
+
+
+@require_POST
+def webhook_delete(request, pk: int):
+    require_settings_access(request)
+    get_object_or_404(WebhookSubscription, pk=pk).delete()
+    messages.success(request, _("Webhook deleted."))
+    return redirect("integrations:webhook_list")
+
+
+# --- import (administrators) ------------------------------------------------------------------------
+
+
+def import_upload(request):
+    require_settings_access(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None,
+                            initial={"kind": request.GET.get("kind", "relations")})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            header, _rows = read_table(content, upload.name)
+        except TableError as e:
+            form.add_error("file", str(e))
+        else:
+            job = ImportJob.objects.create(
+                kind=form.cleaned_data["kind"], filename=upload.name[:200], content=content,
+                mapping=default_mapping(form.cleaned_data["kind"], header), created_by=request.user,
+            )
+            return redirect("integrations:import_map", pk=job.pk)
+    return render(request, "integrations/import_upload.html", {"form": form})
+
+
+def import_map(request, pk: int):
+    require_settings_access(request)
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    header, rows = read_table(bytes(job.content), job.filename)
+    form = MappingForm(request.POST or None, kind=job.kind, header=header, initial=job.mapping)
+    report = job.report or None
+    if request.method == "POST" and job.status != ImportJob.Status.DONE and form.is_valid():
+        job.mapping = form.mapping()
+        dry_run = request.POST.get("action") != "commit"
+        result = run_import(kind=job.kind, header=header, rows=rows, mapping=job.mapping, user=request.user,
+                            dry_run=dry_run)
+        report = result.as_dict()
+        job.report = report
+        if not result.ok:
+            job.status = ImportJob.Status.FAILED
+        else:
+            job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
+        job.save(update_fields=["mapping", "report", "status"])
+        if job.status == ImportJob.Status.DONE:
+            messages.success(request, _("%(count)s rows imported.") % {"count": result.imported})
+    return render(request, "integrations/import_map.html", {
+        "job": job, "form": form, "report": report, "kind_label": KINDS[job.kind][0], "preview": rows[:5],
+        "header": header,
+    })
+
+
+# --- exports (everyone: the same rows as the lists) -------------------------------------------------
+
+
+def _format(fmt: str) -> str:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return fmt
+
+
+@require_GET
+def export_relations(request, fmt: str):
+    """The relation list with the filters of the page (the query string), every page of it."""
+    filters = RelationFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    relations = relation_selectors.relation_list(
+        q=params.get("q") or "", status=params.get("status"), priority=params.get("priority"),
+        representative=params.get("representative"), sort=params.get("sort") or "name", user=request.user,
+    )
+    headers = [_("Id"), _("Name"), _("Kind"), _("VAT number"), _("Street"), _("Postal code"), _("City"),
+               _("Country"), _("Phone"), _("E-mail"), _("Website"), _("Representative"), _("Business status"),
+               _("Priority")]
+    rows = (
+        [r.pk, r.name, r.kind, r.vat_number, r.street, r.postal_code, r.city, r.country, r.phone, r.email,
+         r.website, r.representative.username if r.representative else "",
+         r.business_status.code if r.business_status else "", r.priority.name if r.priority else ""]
+        for r in relations.iterator(chunk_size=2000)
+    )
+    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="relations")
+
+
+@require_GET
+def export_my_activities(request, fmt: str):
+    """My open activities with the filters of the page, overdue first then by due date."""
+    today_start, tomorrow_start = today_bounds()
+    filters = MyActivitiesFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    activities = activity_selectors.filter_open_activities(
+        activity_selectors.user_open_activities(request.user), period=params.get("period") or "",
+        activity_type=params.get("type"), relation_name=params.get("relation") or "",
+        today_start=today_start, tomorrow_start=tomorrow_start,
+    )
+    today = timezone.localdate()
+    headers = [_("Id"), _("State"), _("Due"), _("Start"), _("End"), _("All day"), _("Type"), _("Relation"),
+               _("Contact"), _("Subject"), _("Representative"), _("Remark")]
+    rows = (
+        [a.pk, a.state(today), a.due_date, a.start, a.end, a.all_day, a.type.name, a.relation.name,
+         str(a.contact) if a.contact_id else "", a.summary, a.representative.username, a.note]
+        for a in activities.iterator(chunk_size=2000)
+    )
+    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="activities")
+
+
+@require_GET
+def export_products(request, fmt: str):
+    headers = [_("Id"), _("Name"), _("Code"), _("Cost price"), _("Active")]
+    rows = ([p.pk, p.name, p.code, p.cost_price, p.active] for p in Product.objects.order_by("name", "pk"))
+    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="products")
+
+
