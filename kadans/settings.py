@@ -82,10 +82,20 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
     "kadans.accounts",
     "kadans.relations",
     "kadans.activities",
+    "kadans.calendars",
+    "kadans.reports",
+    "kadans.api",
     "kadans.web",
+    "kadans.bench",
+    "kadans.documents",
+    "kadans.notifications",
+    "kadans.integrations",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +112,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# The benchmark server reports each request's SQL query count in an X-Kadans-Queries header; never in
+# production (kadans.bench.middleware).
+if env_bool("KADANS_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "kadans.bench.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "kadans.urls"
 WSGI_APPLICATION = "kadans.wsgi.application"
@@ -135,13 +149,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's (CONN_MAX_AGE): a new SQLite connection starts with an empty
+    # page cache and parses the schema again, which cost more than most queries of a page (bench: my
+    # activities and the relation page ran their queries twice as fast on a kept connection).
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so two writers queue on the
         # busy timeout instead of failing with "database is locked" halfway through.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # mmap: pages are read from the operating system's cache without a copy and a system call each
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA mmap_size=1073741824;",
     }
     # Tests use a file too, not Django's shared in-memory database: its table locks ignore the busy
     # timeout, and the concurrency tests need the same locking as production.
@@ -201,6 +219,24 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background work (e-mail, reminders, webhooks) runs on the Django Tasks API (the django-tasks backport
+# of Django 6's django.tasks) with its database backend: `manage.py db_worker` runs the worker.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Documents (kadans.documents): uploads on activities, public upload and signing links.
+KADANS_UPLOAD_MAX_BYTES = env_int("KADANS_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+KADANS_UPLOAD_EXTENSIONS = env_list("KADANS_UPLOAD_EXTENSIONS", "pdf,png,jpg,jpeg,docx,xlsx,txt")
+KADANS_LINK_VALID_DAYS = env_int("KADANS_LINK_VALID_DAYS", 14)
+# Links in e-mails sent without a request (reminders, digests) start with this.
+KADANS_BASE_URL = env_str("KADANS_BASE_URL", "http://127.0.0.1:8000")
+# The daily digest goes out from this hour on, in each user's time zone (kadans_schedule).
+KADANS_DIGEST_HOUR = env_int("KADANS_DIGEST_HOUR", 7)
 
 LOGGING = {
     "version": 1,

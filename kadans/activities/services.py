@@ -22,6 +22,9 @@ from kadans.accounts.models import User
 from kadans.activities import chaining
 from kadans.activities.models import Activity, ActivityType, CostLine, Participation, Product
 from kadans.activities.recurrence import Recurrence
+from kadans.integrations import webhooks
+from kadans.notifications import invitations as meeting_invitations
+from kadans.notifications import services as notifications
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import relation_change_status
 
@@ -137,8 +140,7 @@ def _apply_completion(activity: Activity, user: User, at: datetime.datetime) -> 
     )
 
 
-@transaction.atomic
-def activity_create(
+def _activity_create(
     *,
     user: User,
     relation: Relation,
@@ -190,13 +192,21 @@ def activity_create(
     activity.save()
     _set_participants(activity, participants, new=True)
     activity_set_cost_lines(activity=activity, lines=cost_lines, new=True)
+    notifications.activity_assigned(activity, by=user, participants=participants)
     if status == Activity.Status.DONE:
         _apply_completion(activity, user, now)
     if recurrence is not None:
         from kadans.activities.series import series_start
 
         series_start(activity=activity, recurrence=recurrence, user=user)
+    transaction.on_commit(lambda: webhooks.activity_event("activity.created", activity.pk), robust=True)
     return activity
+
+
+activity_create = transaction.atomic(_activity_create)
+# activity_complete makes the triggered activity inside its own transaction with _activity_create: the
+# savepoint a nested atomic() would add costs two queries and protects nothing there (a failure undoes
+# the completion as well).
 
 
 UPDATABLE_FIELDS = {
@@ -222,6 +232,7 @@ def activity_update(
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    assigned_before = notifications.snapshot(activity)
     if "representative" in fields and fields["representative"] is None:
         # emptied on the form: the same default as for a new activity
         fields["representative"] = activity_default_representative(
@@ -249,6 +260,8 @@ def activity_update(
     activity.save()
     # also when only the representative changed: the representative is never a participant
     _set_participants(activity, activity.participants.all() if participants is None else participants)
+    notifications.activity_assigned(activity, by=user, before=assigned_before)
+    meeting_invitations.activity_changed(activity)
     if cost_lines is not None:
         activity_set_cost_lines(activity=activity, lines=cost_lines)
     if status == Activity.Status.DONE and activity.status == Activity.Status.PLANNED:
@@ -283,13 +296,14 @@ def activity_complete(*, activity: Activity, user: User, feedback: str = "") -> 
         activity.note = f"{activity.note.rstrip()}\n\n{feedback.strip()}".strip()
         activity.save(update_fields=["note"])
     _apply_completion(activity, user, now)
+    transaction.on_commit(lambda: webhooks.activity_event("activity.completed", activity.pk), robust=True)
     result = CompletionResult(activity=activity, completed=True)
     activity_type = activity.type
     if activity_type.chaining == ActivityType.Chaining.TRIGGER and activity_type.triggered_type.active:
         schedule = chaining.next_start(
             after=activity, next_type=activity_type.triggered_type, completed_at=now, tz=user.tzinfo
         )
-        result.next_activity = activity_create(
+        result.next_activity = _activity_create(
             user=user, relation=activity.relation, activity_type=schedule.activity_type,
             start=schedule.start_value, all_day=schedule.all_day, contact=activity.contact, previous=activity,
         )
@@ -341,6 +355,7 @@ def activity_reschedule(
         locked.start, locked.end = new_start, new_start + duration
     locked.save(update_fields=["start", "end", "updated_at"])
     activity.start, activity.end = locked.start, locked.end
+    meeting_invitations.activity_changed(activity)
     return True
 
 
@@ -352,6 +367,9 @@ def activity_cancel(*, activity: Activity, user: User, reason: str = "") -> bool
         status=Activity.Status.CANCELLED, cancelled_at=now, cancel_reason=reason[:200], updated_at=now
     )
     activity.refresh_from_db()
+    if won:
+        transaction.on_commit(lambda: webhooks.activity_event("activity.cancelled", activity.pk), robust=True)
+        meeting_invitations.activity_changed(activity)
     return bool(won)
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/complete/", views.activity_complete, name="complete"),
     path("<int:pk>/cancel/", views.activity_cancel, name="cancel"),
     path("<int:pk>/reschedule/", views.activity_reschedule, name="reschedule"),
+    path("<int:pk>/menu/", views.activity_row_menu, name="row_menu"),
 ]

@@ -238,11 +238,14 @@ def my_activities(request):
         "period": params.get("period") or "", "activity_type": params.get("type"),
         "relation_name": params.get("relation") or "",
     }
-    # the counters at the top (and in the navigation) are the page count too when nothing is narrowed
-    counters = selectors.activity_counters(request.user, today_start=today_start, tomorrow_start=tomorrow_start)
+    number = request.GET.get("page", "")
     activities = OpenActivities(
-        request.user, today_start=today_start, tomorrow_start=tomorrow_start,
-        count=None if any(narrow.values()) else sum(counters.values()), **narrow,
+        request.user, today_start=today_start, tomorrow_start=tomorrow_start, **narrow,
+        prefetch=PAGE_SIZE * min(int(number), 1000) if number.isdigit() and int(number) > 0 else PAGE_SIZE,
+    )
+    # the counters at the top (and in the navigation) come with the list's keys when nothing is narrowed
+    counters = activities.counts() if not any(narrow.values()) else selectors.activity_counters(
+        request.user, today_start=today_start, tomorrow_start=tomorrow_start
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kadans.accounts.models import User
+from kadans.integrations import webhooks
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
 
 RELATION_FIELDS = {
@@ -65,6 +66,10 @@ def relation_change_status(
         StatusChange.objects.bulk_create(changes)
         relation.business_status_id = locked.business_status_id
         relation.priority_id = locked.priority_id
+    for c in changes:
+        if c.field == StatusChange.Field.STATUS:
+            transaction.on_commit(lambda c=c: webhooks.relation_status_changed(
+                locked.pk, c.from_status_id, c.to_status_id, c.at), robust=True)
     return changes
 
 

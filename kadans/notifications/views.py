@@ -1,0 +1,106 @@
+import smtplib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kadans.accounts.permissions import can_edit_activity
+from kadans.activities.models import Activity, ActivityType
+from kadans.activities.services import activity_complete
+from kadans.documents.models import Document
+from kadans.notifications import invitations, mail, services
+from kadans.notifications.forms import EmailForm, PreferencesForm
+from kadans.notifications.models import Invitation, Notification
+from kadans.web.access import activity_for_edit
+
+
+def _back(activity):
+    return redirect(f"{activity.get_absolute_url()}#kind-actions")
+
+
+@require_GET
+def activity_actions(request, pk: int):
+    """The actions an activity's kind brings (write e-mail, invitation, documents, signature), loaded into
+    the activity page; empty for someone who may not change the activity."""
+    activity = get_object_or_404(Activity.objects.select_related("type", "contact", "relation"), pk=pk)
+    context = {
+        "activity": activity, "kind": activity.type.kind, "Kind": ActivityType.Kind,
+        "can_edit": can_edit_activity(request.user, activity),
+        "documents": list(Document.objects.filter(activity=activity).order_by("created_at", "id")),
+        "invitation": Invitation.objects.filter(activity=activity).first(),
+    }
+    return render(request, "notifications/activity_actions.html", context)
+
+
+def compose(request, pk: int):
+    """Write an e-mail to the activity's contact, pre-filled from its subject and remark."""
+    activity = activity_for_edit(request, pk)
+    initial = {
+        "to": activity.contact.email if activity.contact else "",
+        "subject": activity.summary or str(activity.type), "body": activity.note,
+        "complete": activity.status == Activity.Status.PLANNED,
+    }
+    form = EmailForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                mail.send_to_contact(activity=activity, user=request.user, to=data["to"], subject=data["subject"],
+                                     body=data["body"])
+                if data["complete"] and activity.status == Activity.Status.PLANNED:
+                    activity_complete(activity=activity, user=request.user)
+        except (smtplib.SMTPException, OSError):
+            form.add_error(None, _("The e-mail could not be sent: the mail server refused it or is unreachable."))
+        else:
+            messages.success(request, _("E-mail sent to %(to)s.") % {"to": data["to"]})
+            return redirect(activity.relation.get_absolute_url())
+    return render(request, "notifications/compose.html", {"form": form, "activity": activity})
+
+
+@require_POST
+def send_invitation(request, pk: int):
+    activity = activity_for_edit(request, pk)
+    try:
+        invitation = invitations.invitation_send(activity=activity, user=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    except (smtplib.SMTPException, OSError):
+        messages.error(request, _("The e-mail could not be sent: the mail server refused it or is unreachable."))
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.attendee})
+    return _back(activity)
+
+
+def notification_list(request):
+    notifications = list(
+        Notification.objects.filter(user=request.user)
+        .select_related("activity__relation", "activity__type", "actor")[:100]
+    )
+    for n in notifications:
+        n.text = services.notification_text(n)
+    preferences = services.preferences_for(request.user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=preferences)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("notifications:list")
+    return render(request, "notifications/list.html", {"notifications": notifications, "form": form})
+
+
+@require_GET
+def bell(request):
+    return render(request, "notifications/bell.html", {"unread": services.unread_count(request.user)})
+
+
+@require_POST
+def mark_read(request):
+    pk = request.POST.get("notification", "")
+    services.mark_read(request.user, int(pk) if pk.isdigit() else None)
+    if pk.isdigit():
+        notification = Notification.objects.filter(user=request.user, pk=pk).first()
+        if notification is not None:
+            return redirect("activities:detail", notification.activity_id)
+    return redirect("notifications:list")
