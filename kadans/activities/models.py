@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Product(models.Model):
@@ -175,7 +176,7 @@ class Activity(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("activity status", "Done")
         CANCELLED = "cancelled", _("Cancelled")
 
     relation = models.ForeignKey(
