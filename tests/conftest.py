@@ -5,6 +5,11 @@ from tests.factories import RelationFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _fast_and_english(settings):
+    """Tests read English messages unless they choose Dutch (a user's language, or a browser locale)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
