@@ -51,6 +51,20 @@ class HistoryEntry:
     item: Any
 
 
+def with_history_sources(qs: QuerySet[Relation]) -> QuerySet[Relation]:
+    """Whether each relation has plan runs, sent e-mails and documents (EXISTS, from their indexes), so
+    that relation_history reads only the sources that have something: most relations have none of these,
+    and the relation page stays within 10 queries (tests/test_query_counts.py)."""
+    from kadans.documents.models import Document
+    from kadans.notifications.models import SentMail
+
+    return qs.annotate(
+        has_plan_runs=Exists(PlanRun.objects.filter(relation=OuterRef("pk"))),
+        has_sent_mails=Exists(SentMail.objects.filter(relation=OuterRef("pk"))),
+        has_documents=Exists(Document.objects.filter(activity__relation=OuterRef("pk"))),
+    )
+
+
 def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEntry]:
     """The relation's timeline, newest first: done and cancelled activities with their remarks, and
     status and priority changes, plans started. Three queries, whatever the length."""
@@ -68,6 +82,8 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
         .order_by("-at", "-id")[:limit]
     )
     plan_runs = PlanRun.objects.filter(relation=relation).select_related("plan", "user").order_by("-at")[:limit]
+    if getattr(relation, "has_plan_runs", True) is False:  # see with_history_sources
+        plan_runs = []
     entries = [HistoryEntry(a.start, "activity", a) for a in activities]
     entries += [HistoryEntry(r.at, "plan", r) for r in plan_runs]
     for change in changes:
@@ -77,7 +93,8 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
     entries += [HistoryEntry(c.at, "change", c) for c in changes]
     from kadans.notifications.history import history_entries  # sent e-mails and documents
 
-    entries += history_entries(relation, limit=limit)
+    if getattr(relation, "has_sent_mails", True) is not False or getattr(relation, "has_documents", True) is not False:
+        entries += history_entries(relation, limit=limit)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
 

@@ -41,9 +41,9 @@ def relation_search(request):
 
 def relation_detail(request, pk: int):
     relation = get_object_or_404(
-        Relation.objects.select_related("representative", "business_status", "priority").prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name"))
-        ),
+        selectors.with_history_sources(Relation.objects.select_related(
+            "representative", "business_status", "priority"
+        )).prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("last_name", "first_name"))),
         pk=pk,
     )
     context = {

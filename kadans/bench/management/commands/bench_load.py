@@ -1,0 +1,24 @@
+"""Load the benchmark workload (CSV files from ../shared/bench/gen_data.py) into the database."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kadans.bench.loader import LoadError, load_workload
+
+
+class Command(BaseCommand):
+    help = "Load a benchmark workload folder (users, organisations, contacts, activities, …) in one transaction."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="folder with the CSV files written by gen_data.py")
+        parser.add_argument("--password", default="bench", help="password of every loaded user (default: bench)")
+
+    def handle(self, *args, folder, password, **options):
+        try:
+            result = load_workload(folder, password=password, log=lambda m: self.stdout.write(f"  {m}"))
+        except LoadError as e:
+            raise CommandError(str(e)) from None
+        counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+        self.stdout.write(f"loaded {counts}")
+        self.stdout.write(
+            "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in result.seconds.items())
+        )
