@@ -15,6 +15,7 @@ from kadans.activities import selectors
 from kadans.activities.models import Activity, ActivityType
 from kadans.relations.models import BusinessStatus, Priority, Relation
 from kadans.relations.services import relation_change_status
+from kadans.web.access import is_id
 
 CARDS_PER_COLUMN = 40
 
@@ -61,7 +62,7 @@ def pipeline(request):
 def pipeline_move(request):
     """A card dropped in another column: the relation gets that status, recorded as a StatusChange."""
     relation_id, status_id = request.POST.get("relation", ""), request.POST.get("status", "")
-    if not (relation_id.isdigit() and status_id.isdigit()):
+    if not (is_id(relation_id) and is_id(status_id)):
         return HttpResponseBadRequest(_("Give a relation and a status."))
     relation = get_object_or_404(Relation.objects.select_related("representative"), pk=relation_id)
     status = get_object_or_404(BusinessStatus, pk=status_id)

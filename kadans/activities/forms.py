@@ -105,7 +105,9 @@ class ActivityForm(forms.Form):
             relation_id = None
         # any contact is accepted here; clean() checks it belongs to the relation, with a clear message
         self.fields["contact"].queryset = Contact.objects.all()
-        self.contact_choices = Contact.objects.filter(relation_id=relation_id) if relation_id else Contact.objects.none()
+        self.contact_choices = (
+            Contact.objects.filter(relation_id=relation_id) if relation_id else Contact.objects.none()
+        )
         # read when the widget renders, so that a valid POST does not fetch the contacts for nothing
         self.fields["contact"].widget.choices = lambda: [("", "---------")] + [
             (c.pk, str(c)) for c in self.contact_choices

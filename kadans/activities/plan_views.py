@@ -13,7 +13,7 @@ from kadans.activities import plans
 from kadans.activities.forms import DateInput
 from kadans.activities.models import ActivityPlan, ActivityPlanStep, ActivityType
 from kadans.relations.models import Relation
-from kadans.web.access import add_service_errors, require_settings_access
+from kadans.web.access import add_service_errors, is_id, require_settings_access
 from kadans.web.views import SECTIONS
 
 
@@ -100,5 +100,5 @@ def plan_apply(request):
         except ValidationError as e:
             add_service_errors(form, e)
     relation_ids = form["relations"].value() or []
-    selected = Relation.objects.filter(pk__in=[r for r in relation_ids if str(r).isdigit()])
+    selected = Relation.objects.filter(pk__in=[r for r in relation_ids if is_id(str(r))])
     return render(request, "activities/plan_apply.html", {"form": form, "preview": preview, "selected": selected})

@@ -24,7 +24,7 @@ from kadans.activities.forms import (
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.open_activities import OpenActivities
 from kadans.relations.models import Relation
-from kadans.web.access import activity_for_edit, add_service_errors
+from kadans.web.access import activity_for_edit, add_service_errors, is_id
 from kadans.web.context_processors import today_bounds
 
 PAGE_SIZE = 50
@@ -43,7 +43,7 @@ def _form_context(request, form, formset, activity=None):
     relation_id = str(form["relation"].value() or "")
     if activity is not None:
         relation = activity.relation
-    elif relation_id.isdigit():
+    elif is_id(relation_id):
         relation = Relation.objects.filter(pk=relation_id).select_related("representative").first()
     return {
         "form": form, "formset": formset, "activity": activity, "relation": relation,
@@ -58,12 +58,12 @@ def _initial_from_query(request) -> dict:
     time, previous activity (as "done & schedule next" and the calendar send them). Bad values are ignored."""
     initial = {"start_date": timezone.localdate(), "all_day": True, "status": Activity.Status.PLANNED}
     get = request.GET
-    if (relation_id := get.get("relation", "")).isdigit():
+    if is_id(relation_id := get.get("relation", "")):
         relation = Relation.objects.filter(pk=relation_id).select_related("representative").first()
         if relation is not None:
             initial["relation"] = relation.pk
             initial["representative"] = relation.representative_id
-    if (type_id := get.get("type", "")).isdigit():
+    if is_id(type_id := get.get("type", "")):
         activity_type = ActivityType.objects.filter(pk=type_id, active=True).first()
         if activity_type is not None:
             initial["type"] = activity_type.pk
@@ -86,7 +86,7 @@ def _initial_from_query(request) -> dict:
         pass
     if get.get("all_day") in ("0", "1"):
         initial["all_day"] = get["all_day"] == "1"
-    if (previous_id := get.get("previous", "")).isdigit():
+    if is_id(previous_id := get.get("previous", "")):
         initial["previous"] = int(previous_id)
     return initial
 
@@ -148,7 +148,7 @@ def relation_fields(request):
     """When a relation is chosen on the action form: its contacts, and its representative as default."""
     relation_id = request.GET.get("relation", "")
     relation = get_object_or_404(
-        Relation.objects.select_related("representative"), pk=int(relation_id) if relation_id.isdigit() else 0
+        Relation.objects.select_related("representative"), pk=int(relation_id) if is_id(relation_id) else 0
     )
     form = ActivityForm(initial={"relation": relation.pk, "representative": relation.representative_id})
     return render(request, "activities/activity_form.html#relation-fields", {"form": form, "relation": relation})
@@ -241,7 +241,7 @@ def my_activities(request):
     number = request.GET.get("page", "")
     activities = OpenActivities(
         request.user, today_start=today_start, tomorrow_start=tomorrow_start, **narrow,
-        prefetch=PAGE_SIZE * min(int(number), 1000) if number.isdigit() and int(number) > 0 else PAGE_SIZE,
+        prefetch=PAGE_SIZE * min(int(number), 1000) if is_id(number) and int(number) > 0 else PAGE_SIZE,
     )
     # the counters at the top (and in the navigation) come with the list's keys when nothing is narrowed
     counters = activities.counts() if not any(narrow.values()) else selectors.activity_counters(

@@ -21,6 +21,7 @@ from kadans.activities.models import Activity
 from kadans.calendars import ical, selectors
 from kadans.calendars.models import FeedToken
 from kadans.calendars.services import feed_token_regenerate
+from kadans.web.access import is_id
 
 MAX_PERIOD = datetime.timedelta(days=100)
 """The longest period one events request may ask for (a month view asks six weeks)."""
@@ -44,12 +45,12 @@ def _scope(request) -> tuple[User | None, Team | None]:
     reads every activity, as on the relation pages), else the user's own."""
     get = request.GET
     if team_id := get.get("team", ""):
-        team = get_object_or_404(Team, pk=int(team_id) if team_id.isdigit() else 0)
+        team = get_object_or_404(Team, pk=int(team_id) if is_id(team_id) else 0)
         if not selectors.can_view_team(request.user, team):
             raise PermissionError
         return None, team
     if (user_id := get.get("user", "")) and user_id != str(request.user.pk):
-        return get_object_or_404(User, pk=int(user_id) if user_id.isdigit() else 0), None
+        return get_object_or_404(User, pk=int(user_id) if is_id(user_id) else 0), None
     return request.user, None
 
 
@@ -228,7 +229,7 @@ def feed(request, key: str):
 def feed_regenerate(request):
     team = None
     if team_id := request.POST.get("team", ""):
-        team = get_object_or_404(Team, pk=int(team_id) if team_id.isdigit() else 0)
+        team = get_object_or_404(Team, pk=int(team_id) if is_id(team_id) else 0)
         if not selectors.can_view_team(request.user, team):
             return HttpResponseNotFound("Not found\n", content_type="text/plain")
     feed_token_regenerate(user=request.user, team=team)

@@ -11,7 +11,7 @@ from kadans.accounts.permissions import visible_activities
 from kadans.documents import services
 from kadans.documents.forms import SignForm, UploadForm
 from kadans.documents.models import Document
-from kadans.web.access import activity_for_edit
+from kadans.web.access import activity_for_edit, is_id
 
 
 def _back(activity):
@@ -55,7 +55,7 @@ def send_upload_link(request, pk: int):
 def request_signature(request, pk: int):
     activity = activity_for_edit(request, pk)
     document_id = request.POST.get("document", "")
-    document = Document.objects.filter(activity=activity, pk=int(document_id) if document_id.isdigit() else 0).first()
+    document = Document.objects.filter(activity=activity, pk=int(document_id) if is_id(document_id) else 0).first()
     try:
         if document is None:
             raise ValidationError(_("Choose a document of this action."))

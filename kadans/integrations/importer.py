@@ -29,6 +29,7 @@ from kadans.activities.models import Activity, ActivityType, CostLine, Product
 from kadans.activities.services import activity_create
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import contact_create, relation_create
+from kadans.web.access import is_id
 
 MAX_ROWS = 50_000
 MAX_REPORTED = 500
@@ -215,7 +216,7 @@ class _Lookups:
             raise RowError(_("%(field)s: %(value)r is unknown") % {"field": field, "value": value}) from None
 
     def relation(self, value: str) -> Relation:
-        if value.isdigit():
+        if is_id(value):
             relation = Relation.objects.filter(pk=int(value)).first()
         else:
             matches = list(Relation.objects.filter(name=value)[:2]) or list(
@@ -300,7 +301,7 @@ def _import_activity(row: dict, lookups: _Lookups, user: User) -> None:
 
 def _import_cost_line(row: dict, lookups: _Lookups, user: User) -> None:
     value = _text(row, "activity")
-    activity = Activity.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    activity = Activity.objects.filter(pk=int(value)).first() if is_id(value) else None
     if activity is None:
         raise RowError(_("activity: %(value)r is not an activity id") % {"value": value})
     product = lookups.named(lookups.products, _text(row, "product"), "product")

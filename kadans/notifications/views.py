@@ -14,7 +14,7 @@ from kadans.documents.models import Document
 from kadans.notifications import invitations, mail, services
 from kadans.notifications.forms import EmailForm, PreferencesForm
 from kadans.notifications.models import Invitation, Notification
-from kadans.web.access import activity_for_edit
+from kadans.web.access import activity_for_edit, is_id
 
 
 def _back(activity):
@@ -98,8 +98,8 @@ def bell(request):
 @require_POST
 def mark_read(request):
     pk = request.POST.get("notification", "")
-    services.mark_read(request.user, int(pk) if pk.isdigit() else None)
-    if pk.isdigit():
+    services.mark_read(request.user, int(pk) if is_id(pk) else None)
+    if is_id(pk):
         notification = Notification.objects.filter(user=request.user, pk=pk).first()
         if notification is not None:
             return redirect("activities:detail", notification.activity_id)

@@ -37,3 +37,9 @@ def add_service_errors(form, error: ModelValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def is_id(value: str) -> bool:
+    """Whether a query or form value can be a database id: ASCII digits only (str.isdigit() also accepts
+    '²', which int() refuses) and short enough for a 64-bit integer."""
+    return value.isascii() and value.isdigit() and len(value) <= 18

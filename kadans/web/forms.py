@@ -33,7 +33,8 @@ class ActivityTypeForm(forms.ModelForm):
     class Meta:
         model = ActivityType
         fields = [
-            "name", "kind", "color", "order", "active", "default_user", "default_summary", "default_note", "interval_days",
+            "name", "kind", "color", "order", "active", "default_user", "default_summary", "default_note",
+            "interval_days",
             "chaining", "suggested_types", "triggered_type", "delay_count", "delay_unit", "delay_from",
         ]
         widgets = {
