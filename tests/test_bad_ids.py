@@ -24,8 +24,12 @@ def test_the_action_form_ignores_strange_ids_in_its_query(logged_in, bad):
 
 @pytest.mark.parametrize("bad", ["²", "99999999999999999999999"])
 def test_the_calendar_refuses_strange_user_and_team_ids(logged_in, bad):
-    assert logged_in.get("/calendar/events/", {"start": "2026-11-16", "end": "2026-11-23", "user": bad}).status_code == 404
-    assert logged_in.get("/calendar/events/", {"start": "2026-11-16", "end": "2026-11-23", "team": bad}).status_code == 404
+    assert (
+        logged_in.get("/calendar/events/", {"start": "2026-11-16", "end": "2026-11-23", "user": bad}).status_code == 404
+    )
+    assert (
+        logged_in.get("/calendar/events/", {"start": "2026-11-16", "end": "2026-11-23", "team": bad}).status_code == 404
+    )
 
 
 def test_moving_a_card_with_strange_ids_is_a_bad_request(logged_in, relation):
