@@ -163,3 +163,20 @@ def test_administrators_subscribe_on_the_settings_page(client, rep):
     bad = client.post("/integrations/webhooks/new/", {"name": "x", "url": "ftp://x.be/", "events": ["nope"]})
     assert bad.status_code == 200 and WebhookSubscription.objects.count() == 1
     assert client.get("/integrations/webhooks/").status_code == 200
+
+
+def test_subscriptions_are_read_once_per_request_and_again_by_the_next(settings, receiver, rep):
+    """The memo of active subscriptions lives for one request: a subscription made meanwhile (by another
+    process, say) counts from the next request on; outside a request nothing is kept. (The signals that
+    reset it also close the database connection, so the test calls what they call.)"""
+    settings.TASKS = IMMEDIATE
+    webhooks._memo.reset(in_request=True)  # request_started
+    assert webhooks.emit("activity.created", lambda: {}) == 0
+    WebhookSubscription.objects.create(name="ERP", url=receiver.url, events=ALL_EVENTS, secret="s")
+    assert webhooks.emit("activity.created", lambda: {}) == 0  # same request: the list read first
+    webhooks._memo.reset(in_request=False)  # request_finished
+    assert webhooks.emit("activity.created", lambda: {}) == 1  # outside a request: read each time
+    webhooks._memo.reset(in_request=True)  # request_started
+    assert webhooks.emit("activity.created", lambda: {}) == 1
+    webhooks._memo.reset(in_request=False)  # request_finished
+    assert events(receiver) == ["activity.created", "activity.created"]

@@ -9,12 +9,14 @@ import datetime
 import hashlib
 import hmac
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
 from django.utils import timezone
 from django_tasks import task
 
@@ -34,12 +36,36 @@ def retry_delay(attempt: int) -> datetime.timedelta:
     return FIRST_RETRY * 4 ** (attempt - 1)
 
 
+class _RequestMemo(threading.local):
+    """The active subscriptions, read once per request: completing an activity emits "completed" and
+    the triggered "created" after one commit. Reset when a request starts and ends (so another process's
+    change is seen by the next request); outside a request (tasks, commands) nothing is kept."""
+
+    in_request = False
+    subscriptions: list[WebhookSubscription] | None = None
+
+    def reset(self, *, in_request: bool) -> None:
+        self.in_request, self.subscriptions = in_request, None
+
+
+_memo = _RequestMemo()
+request_started.connect(lambda **kwargs: _memo.reset(in_request=True), weak=False, dispatch_uid="webhooks-start")
+request_finished.connect(lambda **kwargs: _memo.reset(in_request=False), weak=False, dispatch_uid="webhooks-end")
+
+
+def _active_subscriptions() -> list[WebhookSubscription]:
+    if _memo.subscriptions is not None:
+        return _memo.subscriptions
+    subscriptions = list(WebhookSubscription.objects.filter(active=True).only("pk", "events"))
+    if _memo.in_request:
+        _memo.subscriptions = subscriptions
+    return subscriptions
+
+
 def emit(event: str, data_factory) -> int:
     """Queue `event` for every active subscription to it; `data_factory()` builds the payload's data only
     when someone listens. Returns the number of subscriptions."""
-    subscriptions = [
-        s for s in WebhookSubscription.objects.filter(active=True).only("pk", "events") if event in (s.events or [])
-    ]
+    subscriptions = [s for s in _active_subscriptions() if event in (s.events or [])]
     if not subscriptions:
         return 0
     body = json.dumps(
