@@ -23,6 +23,7 @@ from kadans.activities.forms import (
 )
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.open_activities import OpenActivities
+from kadans.activities.rows import render_rows, rows_of
 from kadans.relations.models import Relation
 from kadans.web.access import activity_for_edit, add_service_errors, is_id
 from kadans.web.context_processors import today_bounds
@@ -156,19 +157,18 @@ def relation_fields(request):
 
 @require_GET
 def activity_row_menu(request, pk: int):
-    """A list row's "More" menu, fetched when it is opened (see activities/activity_row.html); nothing
+    """A list row's "More" menu, fetched when it is opened (see activities/jinja2/activities/rows.html); nothing
     (204) for someone who may not change the activity."""
     activity = get_object_or_404(Activity.objects.select_related("relation", "representative"), pk=pk)
     if not can_edit_activity(request.user, activity):
         return HttpResponse(status=204)
-    return render(request, "activities/activity_row.html#row-menu", {
+    return render(request, "activities/row_menu.html", {
         "activity": activity, "here": _next_url(request, activity.relation.get_absolute_url()),
     })
 
 
 def _row_response(request, activity: Activity):
-    activity = selectors.list_related(Activity.objects.filter(pk=activity.pk)).get()
-    return render(request, "activities/my_activities.html#activity-row", {"activity": activity})
+    return HttpResponse(render_rows(request, [rows_of(Activity.objects.filter(pk=activity.pk)).get()]))
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from kadans.accounts.permissions import can_add_activity_to, can_edit_relation
 from kadans.relations import selectors, services
 from kadans.relations.forms import ContactForm, RelationFilterForm, RelationForm
+from kadans.relations.history import render_history
 from kadans.relations.models import Contact, Relation
 from kadans.web.access import add_service_errors, relation_for_edit
 
@@ -53,6 +54,7 @@ def relation_detail(request, pk: int):
         "open_activities": selectors.relation_open_activities(relation),
         "history": selectors.relation_history(relation),
     }
+    context["history_html"] = render_history(context["history"])
     return render(request, "relations/relation_detail.html", context)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_representatives_q
 from kadans.activities.models import Activity
-from kadans.activities.selectors import list_related
+from kadans.activities.rows import rows_of
 from kadans.relations.models import Relation
 from kadans.reports import periods
 from kadans.reports.analysis import REP_NAME, REP_ORDER, rep_label
@@ -51,7 +51,7 @@ def dashboard(
     visible = visible_representatives_q(user, "representative")
     activities = Activity.objects.filter(visible)
     due_now = list(
-        list_related(activities.filter(status=PLANNED, start__lt=tomorrow_start)).order_by("start", "id")[:LIST_SIZE]
+        rows_of(activities.filter(status=PLANNED, start__lt=tomorrow_start)).order_by("start", "id")[:LIST_SIZE]
     )
     due_by_rep = list(
         activities.filter(status=PLANNED, start__lt=tomorrow_start)
