@@ -132,7 +132,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
-                "kadans.web.context_processors.activity_counters_for_nav",
             ],
         },
     },

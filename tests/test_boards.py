@@ -288,6 +288,18 @@ def test_counters_follow_a_completed_activity(logged_in, world, user):
     assert (counters["overdue"], counters["today"], counters["upcoming"]) == (0, 1, 3)
 
 
+def test_other_pages_get_the_counters_with_the_bell(logged_in, world):
+    """A page other than "my activities" does not wait for the counters: its navigation holds an empty
+    placeholder that the bell's request (on load, then each minute) fills out of band."""
+    page = logged_in.get("/relations/").content.decode()
+    assert '<span class="nav-counters" id="nav-counters"' in page and "state-overdue" not in page.split("</nav>")[0]
+    bell = logged_in.get("/notifications/bell/").content.decode()
+    assert 'id="nav-counters"' in bell and 'hx-swap-oob="true"' in bell
+    assert '<span class="state state-overdue" title="Overdue">1</span>' in bell
+    assert '<span class="state state-today" title="Today">1</span>' in bell
+    assert '<span class="state state-planned" title="Upcoming">3</span>' in bell
+
+
 # -- action type settings: the chain drawing and validation -------------------------------------------------
 
 

@@ -87,17 +87,19 @@ def world(request, client):
 
 
 PAGES = [
-    # (url, queries): session and user are 2 of them on every page
+    # (url, queries): session and user are 2 of them on every page; the navigation's activity counters come
+    # with the bell (its own request), except on "my activities", which counts them with its list
     ("/activities/", 7),  # my activities: keys of each half, their counts (2), the rows, the types to filter on
-    ("/relations/", 8),  # the count, the page, and the filter form's statuses, priorities and users
+    ("/relations/", 7),  # the count, the page, and the filter form's statuses, priorities and users
     # operation c; plan runs, sent e-mails and documents are read only when the relation has some (one
     # query each then), which the relation's own query tells (relations.selectors.with_history_sources)
-    ("/relations/{relation}/", 9),
-    ("/activities/pipeline/", 17),  # a count and a page of cards per status (4), their next activities
-    ("/activities/overview/", 10),
-    ("/activities/new/", 11),
-    ("/activities/{done}/edit/", 16),  # products read once for all cost lines (BaseCostLineFormSet)
+    ("/relations/{relation}/", 8),
+    ("/activities/pipeline/", 16),  # a count and a page of cards per status (4), their next activities
+    ("/activities/overview/", 9),
+    ("/activities/new/", 10),
+    ("/activities/{done}/edit/", 15),  # products read once for all cost lines (BaseCostLineFormSet)
     ("/activities/{call}/menu/?next=/activities/", 3),
+    ("/notifications/bell/", 4),  # the unread count and the navigation's counters (one query)
     ("/calendar/events/?start=2026-06-01T00:00:00%2B02:00&end=2026-07-01T00:00:00%2B02:00", 4),  # operation a
 ]
 

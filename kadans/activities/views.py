@@ -26,7 +26,7 @@ from kadans.activities.open_activities import OpenActivities
 from kadans.activities.rows import render_rows, rows_of
 from kadans.relations.models import Relation
 from kadans.web.access import activity_for_edit, add_service_errors, is_id
-from kadans.web.context_processors import today_bounds
+from kadans.web.today import today_bounds
 
 PAGE_SIZE = 50
 

@@ -20,7 +20,7 @@ from kadans.integrations.tabular import EXPORT_FORMATS, TableError, export_respo
 from kadans.relations import selectors as relation_selectors
 from kadans.relations.forms import RelationFilterForm
 from kadans.web.access import require_settings_access
-from kadans.web.context_processors import today_bounds
+from kadans.web.today import today_bounds
 
 # --- web forms and webhooks (administrators) -------------------------------------------------------
 

@@ -28,7 +28,7 @@ from kadans.reports.forms import (
     ToScheduleForm,
 )
 from kadans.reports.sql import report_view
-from kadans.web.context_processors import today_bounds
+from kadans.web.today import today_bounds
 
 SCREEN_ROWS = 500
 """The costs page shows this many grouped rows at most; totals and exports cover them all."""
