@@ -6,10 +6,15 @@ import json
 import zoneinfo
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.test import Client
+from django.utils import timezone
 
 from kadans.accounts.permissions import can_edit_activity
 from kadans.activities.models import Activity, ActivityType
+from kadans.activities.recurrence import Recurrence
 from kadans.activities.services import activity_cancel, activity_complete
+from kadans.calendars.selectors import EVENT_FIELDS
 from kadans.calendars.views import _editable
 from tests.factories import ActivityTypeFactory, RelationFactory, TeamFactory, UserFactory, make_activity
 
@@ -133,9 +138,77 @@ def test_the_editable_flag_agrees_with_the_permission_rule(rep):
     ]
     for viewer in people:
         participating = set(Activity.objects.filter(participants=viewer).values_list("pk", flat=True))
-        for activity in Activity.objects.select_related("representative"):
-            assert _editable(viewer, activity, participating) == can_edit_activity(viewer, activity), (viewer, activity)
+        for row in Activity.objects.values_list(*EVENT_FIELDS, named=True):
+            activity = Activity.objects.select_related("representative").get(pk=row.pk)
+            assert _editable(viewer, row, participating) == can_edit_activity(viewer, activity), (viewer, activity)
     assert activities
+
+
+def _as_from_instances(activity: Activity, *, viewer, show_representative: bool) -> dict:
+    """An event as the view built it from model instances before it read rows of EVENT_FIELDS."""
+    activity = Activity.objects.select_related("type", "relation", "representative").get(pk=activity.pk)
+    tz = viewer.tzinfo
+    if activity.all_day:
+        start = activity.due_date.isoformat()
+        end = (activity.end_date + datetime.timedelta(days=1)).isoformat()
+    else:
+        start = timezone.localtime(activity.start, tz).strftime("%Y-%m-%dT%H:%M:%S")
+        end = timezone.localtime(activity.end, tz).strftime("%Y-%m-%dT%H:%M:%S")
+    title = f"{activity.summary or activity.type.name} · {activity.relation.name}"
+    if show_representative:
+        title = f"{activity.representative}: {title}"
+    if activity.status == Activity.Status.DONE:
+        title = f"✓ {title}"
+    if activity.series_id:
+        title = f"↻ {title}"
+    return {
+        "id": str(activity.pk), "title": title, "start": start, "end": end, "allDay": activity.all_day,
+        "backgroundColor": activity.type.color, "borderColor": activity.type.color,
+        "url": f"/activities/{activity.pk}/",
+        "editable": activity.status != Activity.Status.CANCELLED and can_edit_activity(viewer, activity),
+        "classNames": [f"status-{activity.status}"],
+        "extendedProps": {"status": activity.status, "type": activity.type.name, "relation": activity.relation.name},
+    }
+
+
+def test_the_events_json_is_byte_for_byte_what_model_instances_gave():
+    team = TeamFactory()
+    me = UserFactory(team=team, time_zone="America/New_York")
+    colleague = UserFactory(team=team, first_name="", last_name="", username="jdoe")  # shown by username
+    manager = UserFactory(team=team, role="manager", time_zone="Europe/London")
+    relation = RelationFactory(representative=me, name="Brouwerij \"De Ster\" & Zonen")
+    theirs = RelationFactory(representative=colleague)
+    coloured = ActivityTypeFactory(color="#ff8800", name="Proeverij ☕")
+    mine = [
+        make_activity(user=me, relation=relation, activity_type=coloured, summary="Stock count",
+                      start=datetime.date(2026, 6, 2), end=datetime.date(2026, 6, 3)),
+        make_activity(user=me, relation=relation, all_day=False, start=at(2026, 6, 3, 23, 30),
+                      end=at(2026, 6, 4, 0, 15)),
+        make_activity(user=me, relation=relation, start=datetime.date(2026, 6, 4)),
+        make_activity(user=me, relation=relation, start=datetime.date(2026, 6, 4)),
+        make_activity(user=me, relation=relation, start=datetime.date(2026, 6, 5), recurrence=Recurrence(
+            freq="WEEKLY", count=2)),
+        make_activity(user=colleague, relation=theirs, participants=[me], all_day=False,
+                      start=at(2026, 6, 1, 8), end=at(2026, 6, 1, 9)),
+    ]
+    activity_complete(activity=mine[2], user=me)
+    activity_cancel(activity=mine[3], user=me)
+    alone = make_activity(user=colleague, relation=theirs, start=datetime.date(2026, 6, 3))
+
+    def expected(viewer, activities, *, show_representative):
+        ordered = sorted(activities, key=lambda a: (Activity.objects.get(pk=a.pk).start, a.pk))
+        return json.dumps([_as_from_instances(a, viewer=viewer, show_representative=show_representative)
+                           for a in ordered], cls=DjangoJSONEncoder).encode()
+
+    client = Client()
+    client.force_login(me)
+    assert client.get(f"/calendar/events/?{WEEK}").content == expected(me, mine, show_representative=False)
+    theirs_week = [mine[5], alone]
+    assert client.get(f"/calendar/events/?{WEEK}&user={colleague.pk}").content == expected(
+        me, theirs_week, show_representative=True)
+    client.force_login(manager)
+    assert client.get(f"/calendar/events/?{WEEK}&team={team.pk}").content == expected(
+        manager, [*mine, alone], show_representative=True)
 
 
 def _fill(rep, relation, count):

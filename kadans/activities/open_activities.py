@@ -5,9 +5,15 @@ the representative of, read from the (representative, status, start) index, and 
 part in, read from the user's Participation rows. An OR of both halves in one WHERE makes the database
 walk every planned activity: SQLite without statistics starts from the status index, PostgreSQL cannot
 combine an index with a subquery inside an OR. That cost 30 ms at S=1 (200,000 activities) and grows
-with the table. In the participant half the conditions on the activity go into FILTER and ORDER BY
-rather than WHERE, so that no database starts from the activities instead of the user's participations.
-Each half then costs what the user has, whatever the number of activities.
+with the table.
+
+A participation carries a copy of its activity's status, start and end (kept in step by triggers, see
+migration activities 0007), so the participant half is read from the (user, activity_status,
+activity_start, activity_end, activity) index alone: no look-up of each activity, which on PostgreSQL
+cost a random heap page per participation (the benchmark user has about 5,000). The activity itself
+is joined only when the list is narrowed by something the copies do not hold: a type, a relation name,
+or the all-day flag of a period in another time zone than the company's. Each half then costs what the
+user has, whatever the number of activities.
 """
 
 from __future__ import annotations
@@ -15,17 +21,28 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Count, Q
 
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, Participation
 
+COPIES = {"status": "activity_status", "start": "activity_start", "end": "activity_end"}
+"""The activity's columns a Participation holds a copy of, by the name of its own column."""
+
 
 def _prefixed(q: Q, prefix: str) -> Q:
-    """The same conditions on an activity reached through `prefix` (e.g. "activity__")."""
+    """The same conditions on an activity reached through `prefix` ("activity__", from a Participation):
+    status, start and end are asked of the participation's copies, anything else of the activity."""
     if not prefix:
         return q
-    children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
+    children = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child
+            field, separator, rest = lookup.partition("__")
+            children.append((COPIES[field] + separator + rest if field in COPIES else prefix + lookup, value))
     return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
@@ -59,8 +76,8 @@ class _RecordingQuerySet:
 
 def _starts_before(day: datetime.date, tz, prefix: str) -> Q:
     """selectors.starts_before; when the user's midnight is the company's (the user has no time zone of
-    their own, or the same one) all-day and timed activities share one bound, and the condition on
-    `start` alone is answered from the (representative, status, start) index without reading rows."""
+    their own, or the same one) all-day and timed activities share one bound, and the condition on the
+    start alone is answered from each half's index without reading rows."""
     from django.conf import settings
 
     from kadans.activities.selectors import starts_before
@@ -68,18 +85,13 @@ def _starts_before(day: datetime.date, tz, prefix: str) -> Q:
     company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
     if midnight == datetime.datetime.combine(day, datetime.time.min, tzinfo=company):
-        return Q(**{f"{prefix}start__lt": midnight})
+        return _prefixed(Q(start__lt=midnight), prefix)
     return _prefixed(starts_before(day, tz), prefix)
 
 
 def _open_participations(user: User):
-    """The user's participations in planned activities. "Planned" is asked through a CASE: the same
-    condition, but no index can answer it, so every database reads the user's participations first and
-    looks each activity up by id, instead of walking the planned activities (SQLite without statistics
-    does that for `status = 'planned'`: 13 ms instead of 3 at S=1, and ten times more at S=10)."""
-    return Participation.objects.filter(user=user).alias(
-        is_open=Case(When(activity__status=Activity.Status.PLANNED, then=Value(1)), default=Value(0))
-    ).filter(is_open=1)
+    """The user's participations in planned activities, from the participation's copy of the status."""
+    return Participation.objects.filter(user=user, activity_status=Activity.Status.PLANNED)
 
 
 def _counts(prefix: str, base: Q, *, today_start: datetime.datetime) -> dict:
@@ -87,7 +99,8 @@ def _counts(prefix: str, base: Q, *, today_start: datetime.datetime) -> dict:
     before_today = _starts_before(today, tz, prefix)
     before_tomorrow = _starts_before(today + datetime.timedelta(days=1), tz, prefix)
     # counted: a column of the index each half is read from (start of (representative, status, start),
-    # activity of (user, activity)), not the id, so that PostgreSQL need not visit the rows for it
+    # activity of the participation's (user, activity_status, activity_start, activity_end, activity)),
+    # not the id, so that PostgreSQL need not visit the rows for it
     counted = "activity_id" if prefix else "start"
     return {
         "overdue": Count(counted, filter=base & before_today),
@@ -160,8 +173,8 @@ class OpenActivities:
             _open_participations(self.user)
             .filter(_prefixed(self.where, "activity__"))
             .annotate(**{name: Window(count) for name, count in part_counts.items()})
-            .order_by("activity__start", "activity_id")
-            .values_list("activity__start", "activity_id", *part_counts)[:stop]
+            .order_by("activity_start", "activity_id")
+            .values_list("activity_start", "activity_id", *part_counts)[:stop]
         )
         if part:  # the window counts the whole half, whatever the limit
             for name, value in zip(counts, part[0][2:], strict=True):
@@ -193,6 +206,6 @@ class OpenActivities:
         ids = [pk for _when, pk in self._keys[start:stop]]
         if not ids:
             return []
-        from kadans.activities.selectors import list_related
+        from kadans.activities.rows import rows_of
 
-        return list(list_related(Activity.objects.filter(pk__in=ids)).order_by("start", "id"))
+        return list(rows_of(Activity.objects.filter(pk__in=ids)).order_by("start", "id"))

@@ -54,37 +54,41 @@ def _scope(request) -> tuple[User | None, Team | None]:
     return request.user, None
 
 
-def _editable(viewer: User, activity: Activity, participating: set[int]) -> bool:
-    """can_edit_activity for many activities at once, with the viewer's participations known."""
-    if activity.status == Activity.Status.CANCELLED:
+def _editable(viewer: User, row, participating: set[int]) -> bool:
+    """can_edit_activity for many activities at once (rows of selectors.EVENT_FIELDS), with the viewer's
+    participations known."""
+    if row.status == Activity.Status.CANCELLED:
         return False
-    if viewer.is_administrator or activity.representative_id == viewer.pk:
+    if viewer.is_administrator or row.representative_id == viewer.pk:
         return True
-    if viewer.is_manager and viewer.team_id is not None and activity.representative.team_id == viewer.team_id:
+    if viewer.is_manager and viewer.team_id is not None and row.representative__team_id == viewer.team_id:
         return True
-    return activity.pk in participating
+    return row.pk in participating
 
 
-def _event(activity: Activity, *, tz, editable: bool, show_representative: bool, detail_url: str) -> dict:
-    if activity.all_day:
-        start = activity.due_date.isoformat()
-        end = (activity.end_date + datetime.timedelta(days=1)).isoformat()
+def _event(row, *, tz, company_tz, editable: bool, show_representative: bool, detail_url: str) -> dict:
+    """One FullCalendar event from a row of selectors.EVENT_FIELDS; the same text as Activity.due_date,
+    Activity.end_date and str(User) give, without building the model instances."""
+    if row.all_day:
+        start = timezone.localtime(row.start, company_tz).date().isoformat()
+        end = (timezone.localtime(row.end, company_tz).date() + datetime.timedelta(days=1)).isoformat()
     else:
-        start = timezone.localtime(activity.start, tz).strftime("%Y-%m-%dT%H:%M:%S")
-        end = timezone.localtime(activity.end, tz).strftime("%Y-%m-%dT%H:%M:%S")
-    title = f"{activity.summary or activity.type.name} · {activity.relation.name}"
+        start = timezone.localtime(row.start, tz).strftime("%Y-%m-%dT%H:%M:%S")
+        end = timezone.localtime(row.end, tz).strftime("%Y-%m-%dT%H:%M:%S")
+    title = f"{row.summary or row.type__name} · {row.relation__name}"
     if show_representative:
-        title = f"{activity.representative}: {title}"
-    if activity.status == Activity.Status.DONE:
+        name = f"{row.representative__first_name} {row.representative__last_name}".strip()
+        title = f"{name or row.representative__username}: {title}"
+    if row.status == Activity.Status.DONE:
         title = f"✓ {title}"
-    if activity.series_id:
+    if row.series_id:
         title = f"↻ {title}"
     return {
-        "id": str(activity.pk), "title": title, "start": start, "end": end, "allDay": activity.all_day,
-        "backgroundColor": activity.type.color, "borderColor": activity.type.color,
-        "url": detail_url.replace("/0/", f"/{activity.pk}/"), "editable": editable,
-        "classNames": [f"status-{activity.status}"],
-        "extendedProps": {"status": activity.status, "type": activity.type.name, "relation": activity.relation.name},
+        "id": str(row.pk), "title": title, "start": start, "end": end, "allDay": row.all_day,
+        "backgroundColor": row.type__color, "borderColor": row.type__color,
+        "url": detail_url.replace("/0/", f"/{row.pk}/"), "editable": editable,
+        "classNames": [f"status-{row.status}"],
+        "extendedProps": {"status": row.status, "type": row.type__name, "relation": row.relation__name},
     }
 
 
@@ -112,8 +116,8 @@ def events(request):
         participating = selectors.participating_ids(viewer, undecided) if undecided else set()
     detail_url = reverse("activities:detail", args=[0])
     data = [
-        _event(a, tz=tz, editable=_editable(viewer, a, participating), show_representative=user != viewer,
-               detail_url=detail_url)
+        _event(a, tz=tz, company_tz=services.company_tz(), editable=_editable(viewer, a, participating),
+               show_representative=user != viewer, detail_url=detail_url)
         for a in sorted(activities, key=lambda a: (a.start, a.pk))
     ]
     return JsonResponse(data, safe=False)
