@@ -139,8 +139,8 @@ def test_the_page_runs_a_fixed_number_of_queries(client, org, django_assert_num_
         activity_complete(activity=activity, user=org["anna"])
     client.force_login(org["mia"])
     # session, user, types, four for the report (weeks, per representative, overdue, planned versus
-    # done), the navigation counters, the representatives to choose from
-    with django_assert_num_queries(9 + pg_overhead()):
+    # done), the representatives to choose from
+    with django_assert_num_queries(8 + pg_overhead()):
         assert client.get("/reports/activities/", TWO_WEEKS).status_code == 200
 
 

@@ -243,7 +243,7 @@ def test_the_report_runs_a_fixed_number_of_queries(client, org, django_assert_nu
             new_status=status("customer"),
         )
     client.force_login(org["anna"])
-    # session, user, four for the report (changes, conversions, names, durations), the navigation
-    # counters, and the filters' choices: representatives, types
-    with django_assert_num_queries(9 + pg_overhead()):
+    # session, user, four for the report (changes, conversions, names, durations), and the filters'
+    # choices: representatives, types
+    with django_assert_num_queries(8 + pg_overhead()):
         assert client.get("/reports/conversions/", Q1).status_code == 200

@@ -148,8 +148,8 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, org, django_assert
         activity_create(user=org["anna"], relation=relation, activity_type=visit, start=datetime.date(2025, 2, 1))
     client.force_login(org["mia"])
     # session, user, six for the dashboard (the list, due per representative, the week, costs,
-    # conversions, relations without a next action), the navigation counters
-    with time_machine.travel(NOW, tick=False), django_assert_num_queries(9 + pg_overhead()):
+    # conversions, relations without a next action)
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(8 + pg_overhead()):
         assert client.get("/dashboard/").status_code == 200
 
 

@@ -157,6 +157,6 @@ def test_the_list_runs_a_fixed_number_of_queries(client, org, django_assert_num_
         done(user=org["anna"], relation=relation, activity_type=visit, day=datetime.date(2025, 1, 1 + i))
     client.force_login(org["anna"])
     # session, user, types with an interval, count, page, the page's suggestions (active types, last
-    # types, intervals), the navigation counters, the filters' choices (representatives, priorities)
-    with django_assert_num_queries(11 + pg_overhead()):
+    # types, intervals), the filters' choices (representatives, priorities)
+    with django_assert_num_queries(10 + pg_overhead()):
         assert client.get("/reports/to-schedule/").status_code == 200
