@@ -286,12 +286,13 @@ class Activity(models.Model):
     def end_date(self) -> datetime.date:
         return self._local(self.end).date()
 
-    def state(self, today: datetime.date | None = None) -> str:
-        """overdue, today, planned, done or cancelled, with "today" in the current (user's) time zone."""
+    def state(self, today: datetime.date | None = None, tz=None) -> str:
+        """overdue, today, planned, done or cancelled, with "today" in the current (user's) time zone, or
+        in `tz` (a list passes today and the zone, found once for all its rows)."""
         if self.status != self.Status.PLANNED:
             return self.status
-        today = today or timezone.localdate()
-        due = self.due_date
+        today = today or timezone.localdate(timezone=tz)
+        due = self._local(self.start, tz).date()
         if due < today:
             return "overdue"
         if due == today:

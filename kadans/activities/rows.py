@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kadans.activities.models import Activity
 from kadans.activities.selectors import list_related
+from kadans.activities.templatetags.pk_urls import pk_urls
 
 ROW_FIELDS = [
     "status", "start", "all_day", "summary", "series", "relation", "relation__name", "type", "type__name",
@@ -48,9 +49,8 @@ def _day(language: str, day) -> str:
     return formats.date_format(day, "D j M")
 
 
-def due_label(activity: Activity, tz) -> str:
+def due_label(activity: Activity, *, tz, language: str) -> str:
     """The date an all-day activity is due, or its day and time in `tz`."""
-    language = translation.get_language()
     if activity.all_day:
         return _day(language, activity.due_date)
     local = timezone.localtime(activity.start, tz)
@@ -64,11 +64,13 @@ def rows_of(activities: QuerySet[Activity]) -> QuerySet[Activity]:
 
 def render_rows(request, activities: Iterable[Activity], *, hide_relation: bool = False) -> SafeString:
     """The <tr> of each activity, read by rows_of."""
+    # what each row would otherwise look up again: the time zone, the language, the URLs' script prefix
     tz = timezone.get_current_timezone()
     here = request.get_full_path()
     html = engines["jinja2"].get_template("activities/rows.html").render({
         "activities": activities, "hide_relation": hide_relation, "viewer_id": request.user.pk,
-        "today": timezone.localdate(), "due": functools.partial(due_label, tz=tz),
+        "today": timezone.localdate(timezone=tz), "tz": tz, "url": pk_urls(),
+        "due": functools.partial(due_label, tz=tz, language=translation.get_language()),
         "labels": {key: str(label) for key, label in LABELS.items()},
         "here": here, "here_quoted": urllib.parse.quote(here, safe="/"), "csrf_input": csrf_input(request),
     })

@@ -25,3 +25,14 @@ def _pattern(prefix: str, viewname: str) -> tuple[str, str]:
 def pk_url(obj, viewname: str) -> str:
     head, tail = _pattern(get_script_prefix(), viewname)
     return f"{head}{obj.pk}{tail}"
+
+
+def pk_urls():
+    """pk_url as a function of (obj, viewname) for one rendering: the script prefix looked up once."""
+    prefix = get_script_prefix()
+
+    def url(obj, viewname: str) -> str:
+        head, tail = _pattern(prefix, viewname)
+        return f"{head}{obj.pk}{tail}"
+
+    return url
