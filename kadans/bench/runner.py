@@ -460,7 +460,8 @@ class Benchmark:
         try:
             self.setup_env()
             loaded_marker = self.workdir / "loaded"
-            if o.reuse and loaded_marker.exists():
+            # a cluster started by this run is empty, whatever an earlier run left in the work folder
+            if o.reuse and loaded_marker.exists() and self.cluster is None:
                 log("reusing the loaded database (--reuse): h not measured again")
                 self.manage("migrate", "--noinput", "-v0")  # tables of apps added since it was loaded
                 result["load"] = json.loads(loaded_marker.read_text())
