@@ -92,8 +92,9 @@ PAGES = [
     ("/activities/", 7),  # my activities: keys of each half, their counts (2), the rows, the types to filter on
     ("/relations/", 7),  # the count, the page, and the filter form's statuses, priorities and users
     # operation c; plan runs, sent e-mails and documents are read only when the relation has some (one
-    # query each then), which the relation's own query tells (relations.selectors.with_history_sources)
-    ("/relations/{relation}/", 8),
+    # query each then), which the relation's own query tells (relations.selectors.with_history_sources);
+    # the statuses its changes name are read apart, not joined (one query per kind of change shown)
+    ("/relations/{relation}/", 9),
     ("/activities/pipeline/", 16),  # a count and a page of cards per status (4), their next activities
     ("/activities/overview/", 9),
     ("/activities/new/", 10),

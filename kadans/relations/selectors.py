@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from kadans.accounts.models import User
 from kadans.accounts.permissions import relation_read_filter, visible_relations
 from kadans.activities.models import Activity, CostLine, PlanRun
-from kadans.relations.models import Contact, Relation, StatusChange
+from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
 
 SORT_FIELDS = {
     "name": ["name", "id"],
@@ -90,11 +90,11 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
         lines[line.activity_id].append(line)
     for activity in activities:
         activity.history_cost_lines = lines[activity.pk]
-    changes = (
-        StatusChange.objects.filter(relation=relation)
-        .select_related("from_status", "to_status", "from_priority", "to_priority", "user", "activity__type")
+    changes = list(
+        StatusChange.objects.filter(relation=relation).select_related("user", "activity__type")
         .order_by("-at", "-id")[:limit]
     )
+    _attach_statuses_and_priorities(changes)
     plan_runs = PlanRun.objects.filter(relation=relation).select_related("plan", "user").order_by("-at")[:limit]
     if getattr(relation, "has_plan_runs", True) is False:  # see with_history_sources
         plan_runs = []
@@ -111,6 +111,21 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
         entries += history_entries(relation, limit=limit)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def _attach_statuses_and_priorities(changes: list[StatusChange]) -> None:
+    """The statuses and priorities the changes name, read apart (a query per kind there is, of a table of
+    a few rows) rather than joined: PostgreSQL took 6 ms to plan the query with four more joins, thirty
+    times what it takes to run it (the relation page, benchmark operation c)."""
+    for field, model in (("status", BusinessStatus), ("priority", Priority)):
+        ids = {getattr(c, f"{end}_{field}_id") for c in changes for end in ("from", "to")} - {None}
+        if not ids:
+            continue
+        found = model.objects.in_bulk(ids)
+        for change in changes:
+            for end in ("from", "to"):
+                if (pk := getattr(change, f"{end}_{field}_id")) is not None:
+                    setattr(change, f"{end}_{field}", found[pk])
 
 
 def relation_open_activities(relation: Relation) -> QuerySet[Activity]:
