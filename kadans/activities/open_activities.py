@@ -1,7 +1,7 @@
 """A user's open activities ("my activities" and the counters in the navigation), read fast at any size.
 
 They are two disjoint halves (the representative is never a participant): the activities the user is
-the representative of, read from the (representative, status, start) index, and those the user takes
+the representative of, read from the (representative, status, start, end) index, and those the user takes
 part in, read from the user's Participation rows. An OR of both halves in one WHERE makes the database
 walk every planned activity: SQLite without statistics starts from the status index, PostgreSQL cannot
 combine an index with a subquery inside an OR. That cost 30 ms at S=1 (200,000 activities) and grows
@@ -98,7 +98,7 @@ def _counts(prefix: str, base: Q, *, today_start: datetime.datetime) -> dict:
     today, tz = today_start.date(), today_start.tzinfo
     before_today = _starts_before(today, tz, prefix)
     before_tomorrow = _starts_before(today + datetime.timedelta(days=1), tz, prefix)
-    # counted: a column of the index each half is read from (start of (representative, status, start),
+    # counted: a column of the index each half is read from (start of (representative, status, start, end),
     # activity of the participation's (user, activity_status, activity_start, activity_end, activity)),
     # not the id, so that PostgreSQL need not visit the rows for it
     counted = "activity_id" if prefix else "start"
@@ -165,7 +165,7 @@ class OpenActivities:
 
         mine = Activity.objects.filter(self.where, representative=self.user, status=Activity.Status.PLANNED)
         rep_keys = list(mine.order_by("start", "id").values_list("start", "id")[:stop])
-        # counted apart: both come from the (representative, status, start) index alone, where a window
+        # counted apart: both come from the (representative, status, start, end) index alone, where a window
         # over the keys would make SQLite sort the whole half
         counts = mine.order_by().aggregate(**_counts("", Q(), today_start=self.today_start))
         part_counts = _counts("activity__", Q(), today_start=self.today_start)

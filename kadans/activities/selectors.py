@@ -15,7 +15,7 @@ def user_activities(user: User) -> QuerySet[Activity]:
     """Activities where the user is the representative or a participant.
 
     A subquery rather than a join on participants, so that no DISTINCT is needed and the
-    (representative, status, start) index serves the representative half.
+    (representative, status, start, end) index serves the representative half.
     """
     return Activity.objects.filter(
         Q(representative=user) | Q(pk__in=Participation.objects.filter(user=user).values("activity_id"))

@@ -3,7 +3,7 @@
 A calendar shows the activities of a user as representative or participant, or of a team's members.
 Planned, done and cancelled activities all show (cancelled ones greyed out and struck through, so that
 the calendar tells the same story as the history). Each read is two queries, one per half, so that each
-half runs on its own index: the activity's (representative, status, start), and the participation's
+half runs on its own index: the activity's (representative, status, start, end), and the participation's
 (user, activity_status, activity_start, activity_end, activity), whose copies of the activity's status,
 start and end (see Participation) find the user's activities in the period without looking up any
 other. An OR of both in one query would make the database scan one of them.
@@ -20,7 +20,7 @@ from kadans.accounts.models import Team, User
 from kadans.activities.models import Activity, Participation
 
 CALENDAR_STATUSES = [Activity.Status.PLANNED, Activity.Status.DONE, Activity.Status.CANCELLED]
-"""Named explicitly: `status IN (...)` lets the (representative, status, start) index range over start."""
+"""Named explicitly: `status IN (...)` lets the (representative, status, start, end) index range over start."""
 
 MAX_SPAN = datetime.timedelta(days=92)
 """Activities are found by their start, from this long before the period: an activity that lasts longer
