@@ -276,9 +276,7 @@ class Activity(models.Model):
         return reverse("activities:edit", args=[self.pk])
 
     def _local(self, value: datetime.datetime, tz=None) -> datetime.datetime:
-        if self.all_day:
-            tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        return timezone.localtime(value, tz)
+        return local_moment(value, all_day=self.all_day, tz=tz)
 
     @property
     def due_date(self) -> datetime.date:
@@ -289,17 +287,30 @@ class Activity(models.Model):
         return self._local(self.end).date()
 
     def state(self, today: datetime.date | None = None, tz=None) -> str:
-        """overdue, today, planned, done or cancelled, with "today" in the current (user's) time zone, or
-        in `tz` (a list passes today and the zone, found once for all its rows)."""
-        if self.status != self.Status.PLANNED:
-            return self.status
-        today = today or timezone.localdate(timezone=tz)
-        due = self._local(self.start, tz).date()
-        if due < today:
-            return "overdue"
-        if due == today:
-            return "today"
-        return "planned"
+        """overdue, today, planned, done or cancelled: see due_state."""
+        return due_state(status=self.status, start=self.start, all_day=self.all_day, today=today, tz=tz)
+
+
+def local_moment(value: datetime.datetime, *, all_day: bool, tz=None) -> datetime.datetime:
+    """An activity's moment as its users see it: an all-day one in the company's time zone (its dates are
+    stored as the company's midnights), a timed one in `tz`, by default the current (user's) zone."""
+    if all_day:
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return timezone.localtime(value, tz)
+
+
+def due_state(*, status: str, start: datetime.datetime, all_day: bool, today=None, tz=None) -> str:
+    """overdue, today, planned, done or cancelled, with "today" in the current (user's) time zone, or in
+    `tz` (a list passes today and the zone, found once for all its rows)."""
+    if status != Activity.Status.PLANNED:
+        return status
+    today = today or timezone.localdate(timezone=tz)
+    due = local_moment(start, all_day=all_day, tz=tz).date()
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    return "planned"
 
 
 class Participation(models.Model):

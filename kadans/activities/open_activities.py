@@ -194,7 +194,7 @@ class OpenActivities:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[Activity]:
+    def __getitem__(self, index: slice) -> list:  # of kadans.activities.rows.Row
         if not isinstance(index, slice) or index.step not in (None, 1) or (index.start or 0) < 0:
             raise TypeError("OpenActivities supports forward slices only")
         start = index.start or 0
@@ -208,4 +208,4 @@ class OpenActivities:
             return []
         from kadans.activities.rows import rows_of
 
-        return list(rows_of(Activity.objects.filter(pk__in=ids)).order_by("start", "id"))
+        return rows_of(Activity.objects.filter(pk__in=ids).order_by("start", "id"))

@@ -168,7 +168,7 @@ def activity_row_menu(request, pk: int):
 
 
 def _row_response(request, activity: Activity):
-    return HttpResponse(render_rows(request, [rows_of(Activity.objects.filter(pk=activity.pk)).get()]))
+    return HttpResponse(render_rows(request, rows_of(Activity.objects.filter(pk=activity.pk))))
 
 
 @require_POST

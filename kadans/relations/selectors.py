@@ -128,10 +128,11 @@ def _attach_statuses_and_priorities(changes: list[StatusChange]) -> None:
                     setattr(change, f"{end}_{field}", found[pk])
 
 
-def relation_open_activities(relation: Relation) -> QuerySet[Activity]:
+def relation_open_activities(relation: Relation) -> list:
+    """Its planned activities as list rows (kadans.activities.rows)."""
     from kadans.activities.rows import rows_of
 
-    return rows_of(Activity.objects.filter(relation=relation, status=Activity.Status.PLANNED)).order_by("start", "id")
+    return rows_of(Activity.objects.filter(relation=relation, status=Activity.Status.PLANNED).order_by("start", "id"))
 
 
 def contact_list(*, user: User, relation=None, q: str = "") -> QuerySet[Contact]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_representatives_q
 from kadans.activities.models import Activity
-from kadans.activities.rows import rows_of
+from kadans.activities.rows import Row, rows_of
 from kadans.relations.models import Relation
 from kadans.reports import periods
 from kadans.reports.analysis import REP_NAME, REP_ORDER, rep_label
@@ -28,7 +28,7 @@ LIST_SIZE = 10
 
 @dataclasses.dataclass
 class Dashboard:
-    due_now: list[Activity]
+    due_now: list[Row]
     overdue_count: int
     today_count: int
     this_week: periods.Period
@@ -50,9 +50,7 @@ def dashboard(
     """Six queries, however much data there is."""
     visible = visible_representatives_q(user, "representative")
     activities = Activity.objects.filter(visible)
-    due_now = list(
-        rows_of(activities.filter(status=PLANNED, start__lt=tomorrow_start)).order_by("start", "id")[:LIST_SIZE]
-    )
+    due_now = rows_of(activities.filter(status=PLANNED, start__lt=tomorrow_start).order_by("start", "id")[:LIST_SIZE])
     due_by_rep = list(
         activities.filter(status=PLANNED, start__lt=tomorrow_start)
         .values("representative_id", *REP_NAME)
