@@ -6,10 +6,11 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection
 
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, CostLine, Participation
-from kadans.bench.loader import LoadError, load_workload
+from kadans.bench.loader import LOADED_TABLES, LoadError, load_workload
 from kadans.relations.models import Relation, StatusChange
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,51 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_loaded(tmp_path, name, tex
     assert where in str(error.value)
     assert not User.objects.filter(username__startswith="rep").exists()
     assert not Activity.objects.exists()
+
+
+
+def _foreign_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [[model._meta.db_table for model in LOADED_TABLES]],
+        )
+        return cursor.fetchall()
+
+
+only_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the loader drops and adds foreign keys on PostgreSQL only"
+)
+
+
+@pytest.mark.postgres
+@only_postgres
+def test_the_foreign_keys_dropped_for_loading_are_back(tmp_path):
+    before = _foreign_keys()
+    assert len(before) >= 10
+    load_workload(write(tmp_path))
+    assert _foreign_keys() == before
+
+
+@pytest.mark.postgres
+@only_postgres
+def test_a_dangling_reference_fails_when_the_foreign_keys_come_back(tmp_path, monkeypatch):
+    """The rows are checked when the constraints are added again: a reference the loader's own checks
+    missed fails the load, and nothing stays (neither rows nor dropped constraints)."""
+    from kadans.bench import loader
+
+    before = _foreign_keys()
+    real = loader._bulk
+
+    def with_a_dangling_relation(model, names, rows, **kwargs):
+        if model is Activity:
+            at = names.index("relation_id")
+            rows = ((*row[:at], 999_999, *row[at + 1:]) for row in rows)
+        return real(model, names, rows, **kwargs)
+
+    monkeypatch.setattr(loader, "_bulk", with_a_dangling_relation)
+    with pytest.raises(IntegrityError):
+        load_workload(write(tmp_path))
+    assert not Activity.objects.exists() and not Relation.objects.exists()
+    assert _foreign_keys() == before

@@ -473,6 +473,7 @@ class Benchmark:
                 if self.cluster is not None and o.reuse:
                     (self.workdir / "database_url").write_text(self.env["DATABASE_URL"])
                     self.cluster = None  # keep it for the next --reuse run
+            result["settle"] = self.manage_json("bench_db", "settle")
             self.manage("collectstatic", "--noinput", "-v0")
             targets = self.manage_json("bench_db", "targets", "--need", str(o.warmup + o.requests))
             result["targets"] = {k: targets[k] for k in ("relation_c", "relation_c_activities", "user_id")}
