@@ -1,6 +1,6 @@
 """The benchmark's database side, run by bench_run against the loaded database (its DATABASE_URL):
-`settle` checkpoints the loaded data, `targets` picks the rows the operations use, `floor` times the bare SQL of operations a and b, `verify`
-checks after the writes that nothing was lost. Prints JSON."""
+`settle` checkpoints the loaded data, `targets` picks the rows the operations use, `floor` times the
+bare SQL of operations a and b, `verify` checks after the writes that nothing was lost. Prints JSON."""
 
 import datetime
 import json
