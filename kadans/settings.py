@@ -136,7 +136,8 @@ TEMPLATES = [
         },
     },
     {
-        # list rows only (kadans/web/jinja2.py); looked up in each app's jinja2/ folder
+        # the partials repeated many times per page: list rows and a relation's timeline
+        # (kadans/web/jinja2.py); looked up in each app's jinja2/ folder
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
@@ -250,7 +251,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-
-# Form widgets are rendered with Django's own Jinja2 widget templates: the same HTML as the Django
-# template ones, at a fraction of the cost (a select with its options is most of a filter bar's time).
-FORM_RENDERER = "django.forms.renderers.Jinja2"

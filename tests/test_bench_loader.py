@@ -122,7 +122,7 @@ only_postgres = pytest.mark.skipif(
 def test_the_foreign_keys_dropped_for_loading_are_back(tmp_path):
     before = _foreign_keys()
     assert len(before) >= 10
-    load_workload(write(tmp_path))
+    load_workload(write(tmp_path), drop_foreign_keys=True)
     assert _foreign_keys() == before
 
 
@@ -144,6 +144,6 @@ def test_a_dangling_reference_fails_when_the_foreign_keys_come_back(tmp_path, mo
 
     monkeypatch.setattr(loader, "_bulk", with_a_dangling_relation)
     with pytest.raises(IntegrityError):
-        load_workload(write(tmp_path))
+        load_workload(write(tmp_path), drop_foreign_keys=True)
     assert not Activity.objects.exists() and not Relation.objects.exists()
     assert _foreign_keys() == before

@@ -257,6 +257,24 @@ def test_done_from_htmx_returns_the_activity_row(logged_in, user, own_relation, 
     assert activity.status == Activity.Status.DONE
 
 
+def test_a_row_answered_to_htmx_looks_like_the_list_it_came_from(logged_in, user, own_relation, todo_type):
+    """From "my activities" the row keeps its relation column; from the relation's page it has none. Its
+    forms return to the page it is on (HX-Current-URL), not to the URL that answered it."""
+    first = make_activity(user=user, relation=own_relation, activity_type=todo_type)
+    second = make_activity(user=user, relation=own_relation, activity_type=todo_type)
+    relation_url = f"http://testserver/relations/{own_relation.pk}/"
+
+    from_list = logged_in.post(f"/activities/{first.pk}/reschedule/", {"by": "1d"}, HTTP_HX_REQUEST="true",
+                               HTTP_HX_CURRENT_URL="http://testserver/activities/?period=week").text
+    assert f'href="/relations/{own_relation.pk}/"' in from_list
+    assert 'name="next" value="/activities/?period=week"' in from_list
+
+    from_relation = logged_in.post(f"/activities/{second.pk}/reschedule/", {"by": "1d"}, HTTP_HX_REQUEST="true",
+                                   HTTP_HX_CURRENT_URL=relation_url).text
+    assert f'href="/relations/{own_relation.pk}/"' not in from_relation
+    assert f'name="next" value="/relations/{own_relation.pk}/"' in from_relation
+
+
 def test_completing_twice_warns_and_records_one_status_change(logged_in, user, own_relation, todo_type):
     activity = make_activity(user=user, relation=own_relation, activity_type=todo_type, new_status=_status("prospect"))
     before = StatusChange.objects.filter(relation=own_relation).count()

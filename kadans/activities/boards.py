@@ -97,15 +97,4 @@ def overview(request):
 
 def counters(request):
     """The navigation's counters, fetched again when an activity changes on the page."""
-    return render(request, "activities/nav_counters.html", {"nav_counters": nav_counters(request.user)})
-
-
-def nav_counters(user) -> dict:
-    """Overdue, today and upcoming for the navigation: shown by "my activities" with its list, and fetched
-    with the notification bell on every other page (when it loads and each minute), so that a page does
-    not wait for them."""
-    from kadans.activities.selectors import activity_counters
-    from kadans.web.today import today_bounds
-
-    today_start, tomorrow_start = today_bounds()
-    return activity_counters(user, today_start=today_start, tomorrow_start=tomorrow_start)
+    return render(request, "activities/nav_counters.html", {"nav_counters": selectors.nav_counters(request.user)})

@@ -102,11 +102,13 @@ def due_label(activity: Row, *, tz, language: str) -> str:
     return f"{_day(language, local.date())} {local:%H:%M}"
 
 
-def render_rows(request, activities: Iterable[Row], *, hide_relation: bool = False) -> SafeString:
-    """The <tr> of each activity, read by rows_of."""
+def render_rows(
+    request, activities: Iterable[Row], *, hide_relation: bool = False, here: str | None = None
+) -> SafeString:
+    """The <tr> of each activity, read by rows_of; `here`: the page its forms return to (this request's)."""
     # what each row would otherwise look up again: the time zone, the language, the URLs' script prefix
     tz = timezone.get_current_timezone()
-    here = request.get_full_path()
+    here = here or request.get_full_path()
     html = engines["jinja2"].get_template("activities/rows.html").render({
         "activities": activities, "hide_relation": hide_relation, "viewer_id": request.user.pk,
         "today": timezone.localdate(timezone=tz), "tz": tz, "url": pk_urls(),

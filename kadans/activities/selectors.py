@@ -78,6 +78,16 @@ def activity_counters(
     return open_activity_counts(user, today_start=today_start, tomorrow_start=tomorrow_start)
 
 
+def nav_counters(user: User) -> dict:
+    """Overdue, today and upcoming for the navigation, by the user's today: shown by "my activities" with
+    its list, and fetched with the notification bell on every other page (when it loads and each minute),
+    so that a page does not wait for them."""
+    from kadans.web.today import today_bounds
+
+    today_start, tomorrow_start = today_bounds()
+    return activity_counters(user, today_start=today_start, tomorrow_start=tomorrow_start)
+
+
 def next_activity_ids(relation_ids) -> dict[int, int]:
     """For each relation, the id of its next open activity (the earliest planned one), in one query."""
     from django.db.models import OuterRef, Subquery

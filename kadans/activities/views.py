@@ -1,10 +1,12 @@
 import datetime
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -168,7 +170,14 @@ def activity_row_menu(request, pk: int):
 
 
 def _row_response(request, activity: Activity):
-    return HttpResponse(render_rows(request, rows_of(Activity.objects.filter(pk=activity.pk))))
+    """The row again, as the list the htmx request came from shows it: that page (HX-Current-URL) is
+    where its forms return to, and a relation's own page has no relation column."""
+    relation_url = reverse("relations:detail", args=[activity.relation_id])
+    here = request.htmx.current_url_abs_path or _next_url(request, relation_url)
+    on_relation_page = urlsplit(here).path == relation_url
+    return HttpResponse(render_rows(
+        request, rows_of(Activity.objects.filter(pk=activity.pk)), hide_relation=on_relation_page, here=here,
+    ))
 
 
 @require_POST

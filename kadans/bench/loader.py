@@ -456,8 +456,14 @@ def _foreign_keys_checked_at_the_end():
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
 
 
-def load_workload(folder: Path | str, *, password: str = "bench", log=None) -> LoadResult:
-    """Check, then load the workload in `folder` in one transaction. Raises LoadError on any bad row."""
+def load_workload(
+    folder: Path | str, *, password: str = "bench", log=None, drop_foreign_keys: bool = False
+) -> LoadResult:
+    """Check, then load the workload in `folder` in one transaction. Raises LoadError on any bad row.
+
+    drop_foreign_keys: on PostgreSQL, drop the loaded tables' foreign keys for the load and add them back
+    at its end (see _foreign_keys_checked_at_the_end). That locks those tables and the users' for the
+    whole load: for a database nobody uses yet (the benchmark's), not for an import into a live one."""
     folder = Path(folder)
     log = log or (lambda message: None)
     started = time.perf_counter()
@@ -474,7 +480,8 @@ def load_workload(folder: Path | str, *, password: str = "bench", log=None) -> L
         # re-read index pages (for this connection only)
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    with transaction.atomic(), _foreign_keys_checked_at_the_end():
+    dropped = _foreign_keys_checked_at_the_end() if drop_foreign_keys else contextlib.nullcontext()
+    with transaction.atomic(), dropped:
         counts.update(_insert(data, password=password, log=log))
     seconds["insert"] = time.perf_counter() - t1
     if connection.vendor == "postgresql":

@@ -93,7 +93,7 @@ def notification_list(request):
 @require_GET
 def bell(request):
     """The bell with the unread count, and the navigation's activity counters out of band."""
-    from kadans.activities.boards import nav_counters
+    from kadans.activities.selectors import nav_counters
 
     return render(request, "notifications/bell.html", {
         "unread": services.unread_count(request.user), "nav_counters": nav_counters(request.user),

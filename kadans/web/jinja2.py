@@ -1,4 +1,5 @@
-"""The Jinja2 environment for the few partials rendered many times per page (list rows).
+"""The Jinja2 environment for the few partials rendered many times per page: the rows of activity lists
+and a relation's timeline.
 
 Pages are Django templates; a row repeated up to fifty times per page costs 0.3 ms in the Django
 template language and a tenth of that as compiled Jinja2 (benchmark, operation b). Such partials live in

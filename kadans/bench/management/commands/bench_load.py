@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder, password, **options):
         try:
-            result = load_workload(folder, password=password, log=lambda m: self.stdout.write(f"  {m}"))
+            result = load_workload(
+                folder, password=password, log=lambda m: self.stdout.write(f"  {m}"), drop_foreign_keys=True
+            )
         except LoadError as e:
             raise CommandError(str(e)) from None
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
