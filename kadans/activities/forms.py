@@ -307,7 +307,7 @@ class MyActivitiesFilterForm(forms.Form):
     # Django's Jinja2 widget templates: the same HTML as the Django template ones in a third of the time,
     # on a page where every millisecond shows (benchmark, operation b). Plain widgets only: the admin's
     # own widgets exist as Django templates alone, so this is no site-wide FORM_RENDERER.
-    default_renderer = Jinja2Renderer
+    default_renderer = Jinja2Renderer()  # one instance: a new one would compile the templates again
     PERIODS = [
         ("", _("All open")),
         ("overdue", _("Overdue")),
