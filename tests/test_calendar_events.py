@@ -15,7 +15,7 @@ from kadans.activities.models import Activity, ActivityType
 from kadans.activities.recurrence import Recurrence
 from kadans.activities.services import activity_cancel, activity_complete
 from kadans.calendars.selectors import EVENT_FIELDS
-from kadans.calendars.views import _editable
+from kadans.calendars.views import _editable_rule
 from tests.factories import ActivityTypeFactory, RelationFactory, TeamFactory, UserFactory, make_activity
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_the_editable_flag_agrees_with_the_permission_rule(rep):
         participating = set(Activity.objects.filter(participants=viewer).values_list("pk", flat=True))
         for row in Activity.objects.values_list(*EVENT_FIELDS, named=True):
             activity = Activity.objects.select_related("representative").get(pk=row.pk)
-            assert _editable(viewer, row, participating) == can_edit_activity(viewer, activity), (viewer, activity)
+            assert _editable_rule(viewer)(row, participating) == can_edit_activity(viewer, activity), (viewer, activity)
     assert activities
 
 

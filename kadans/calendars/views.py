@@ -54,27 +54,33 @@ def _scope(request) -> tuple[User | None, Team | None]:
     return request.user, None
 
 
-def _editable(viewer: User, row, participating: set[int]) -> bool:
-    """can_edit_activity for many activities at once (rows of selectors.EVENT_FIELDS), with the viewer's
-    participations known."""
-    if row.status == Activity.Status.CANCELLED:
-        return False
-    if viewer.is_administrator or row.representative_id == viewer.pk:
-        return True
-    if viewer.is_manager and viewer.team_id is not None and row.representative__team_id == viewer.team_id:
-        return True
-    return row.pk in participating
+def _editable_rule(viewer: User):
+    """can_edit_activity for many activities at once (rows of selectors.EVENT_FIELDS), given the viewer's
+    participations; what depends on the viewer alone is decided once."""
+    everything = viewer.is_administrator
+    team_id = viewer.team_id if viewer.is_manager else None
+
+    def editable(row, participating: set[int]) -> bool:
+        if row.status == Activity.Status.CANCELLED:
+            return False
+        if everything or row.representative_id == viewer.pk:
+            return True
+        if team_id is not None and row.representative__team_id == team_id:
+            return True
+        return row.pk in participating
+
+    return editable
 
 
 def _event(row, *, tz, company_tz, editable: bool, show_representative: bool, detail_url: str) -> dict:
     """One FullCalendar event from a row of selectors.EVENT_FIELDS; the same text as Activity.due_date,
     Activity.end_date and str(User) give, without building the model instances."""
     if row.all_day:
-        start = timezone.localtime(row.start, company_tz).date().isoformat()
-        end = (timezone.localtime(row.end, company_tz).date() + datetime.timedelta(days=1)).isoformat()
+        start = row.start.astimezone(company_tz).date().isoformat()
+        end = (row.end.astimezone(company_tz).date() + datetime.timedelta(days=1)).isoformat()
     else:
-        start = timezone.localtime(row.start, tz).strftime("%Y-%m-%dT%H:%M:%S")
-        end = timezone.localtime(row.end, tz).strftime("%Y-%m-%dT%H:%M:%S")
+        start = row.start.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
+        end = row.end.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
     title = f"{row.summary or row.type__name} · {row.relation__name}"
     if show_representative:
         name = f"{row.representative__first_name} {row.representative__last_name}".strip()
@@ -109,15 +115,16 @@ def events(request):
         return JsonResponse({"error": _("You may not see this team's calendar.")}, status=403)
     activities, participating = selectors.calendar_activities(start=start, end=end, user=user, team=team)
     viewer = request.user
+    editable = _editable_rule(viewer)
     if user is None or user.pk != viewer.pk:
         # another calendar: which of its activities the viewer takes part in (a third query, when needed)
-        undecided = [a.pk for a in activities if not _editable(viewer, a, set())
-                     and a.status != Activity.Status.CANCELLED]
+        undecided = [a.pk for a in activities if not editable(a, set()) and a.status != Activity.Status.CANCELLED]
         participating = selectors.participating_ids(viewer, undecided) if undecided else set()
     detail_url = reverse("activities:detail", args=[0])
+    company_tz, show_representative = services.company_tz(), user != viewer
     data = [
-        _event(a, tz=tz, company_tz=services.company_tz(), editable=_editable(viewer, a, participating),
-               show_representative=user != viewer, detail_url=detail_url)
+        _event(a, tz=tz, company_tz=company_tz, editable=editable(a, participating),
+               show_representative=show_representative, detail_url=detail_url)
         for a in sorted(activities, key=lambda a: (a.start, a.pk))
     ]
     return JsonResponse(data, safe=False)
