@@ -57,13 +57,13 @@ def _scope(request) -> tuple[User | None, Team | None]:
 def _editable_rule(viewer: User):
     """can_edit_activity for many activities at once (rows of selectors.EVENT_FIELDS), given the viewer's
     participations; what depends on the viewer alone is decided once."""
-    everything = viewer.is_administrator
+    everything, viewer_id = viewer.is_administrator, viewer.pk
     team_id = viewer.team_id if viewer.is_manager else None
 
     def editable(row, participating: set[int]) -> bool:
         if row.status == Activity.Status.CANCELLED:
             return False
-        if everything or row.representative_id == viewer.pk:
+        if everything or row.representative_id == viewer_id:
             return True
         if team_id is not None and row.representative__team_id == team_id:
             return True
