@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import types
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import relation_read_filter, visible_relations
-from kadans.activities.models import Activity, CostLine, PlanRun
+from kadans.activities.models import Activity, CostLine, PlanRun, local_moment
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
 
 SORT_FIELDS = {
@@ -65,31 +67,76 @@ def with_history_sources(qs: QuerySet[Relation]) -> QuerySet[Relation]:
     )
 
 
-HISTORY_ACTIVITY_FIELDS = [
-    "relation", "status", "start", "all_day", "summary", "note", "cancel_reason",
-    "type__name", "type__color", "contact__first_name", "contact__last_name",
-    "representative__username", "representative__first_name", "representative__last_name",
-]
-"""What a history entry shows of an activity (kadans/relations/jinja2/relations/history.html)."""
+@dataclasses.dataclass(slots=True)
+class HistoryCostLine:
+    description: str
+    product: str  # as Product.__str__ says it, or ""
+    quantity: Decimal
+    unit_price: Decimal
+
+    def __str__(self) -> str:  # as CostLine.__str__
+        return self.description or self.product
+
+
+@dataclasses.dataclass(slots=True)
+class HistoryActivity:
+    """A done or cancelled activity as the timeline shows it (kadans/relations/jinja2/relations/
+    history.html). Read as values: an activity with its type, representative, contact and cost lines as
+    model instances took longer to build than the page takes to render (benchmark, operation c)."""
+
+    pk: int
+    status: str
+    start: datetime.datetime
+    all_day: bool
+    summary: str
+    note: str
+    cancel_reason: str
+    type: types.SimpleNamespace  # name, color
+    representative: str
+    contact_id: int | None
+    contact: str
+    cost_lines: list[HistoryCostLine] = dataclasses.field(default_factory=list)
+
+    @property
+    def due_date(self) -> datetime.date:
+        return local_moment(self.start, all_day=self.all_day).date()
+
+
+def _history_activities(relation: Relation, limit: int) -> list[HistoryActivity]:
+    """Its done and cancelled activities, newest first, with their cost lines: two queries."""
+    activities = {}
+    for (pk, status, start, all_day, summary, note, cancel_reason, type_name, type_color, rep_username,
+         rep_first, rep_last, contact_id, contact_first, contact_last) in (
+        Activity.objects.filter(relation=relation).exclude(status=Activity.Status.PLANNED)
+        .order_by("-start", "-id")[:limit]
+        .values_list(
+            "pk", "status", "start", "all_day", "summary", "note", "cancel_reason", "type__name", "type__color",
+            "representative__username", "representative__first_name", "representative__last_name",
+            "contact_id", "contact__first_name", "contact__last_name",
+        )
+    ):
+        activities[pk] = HistoryActivity(
+            pk=pk, status=status, start=start, all_day=all_day, summary=summary, note=note,
+            cancel_reason=cancel_reason, type=types.SimpleNamespace(name=type_name, color=type_color),
+            # as User.__str__ and Contact.__str__ say them
+            representative=f"{rep_first} {rep_last}".strip() or rep_username, contact_id=contact_id,
+            contact=f"{contact_first or ''} {contact_last or ''}".strip(),
+        )
+    lines = CostLine.objects.filter(activity_id__in=list(activities)).order_by("id").values_list(
+        "activity_id", "description", "product__name", "product__code", "quantity", "unit_price"
+    )
+    for activity_id, description, product, code, quantity, unit_price in lines:
+        activities[activity_id].cost_lines.append(HistoryCostLine(
+            description=description, product=(f"{product} ({code})" if code else product) if product else "",
+            quantity=quantity, unit_price=unit_price,
+        ))
+    return list(activities.values())
 
 
 def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEntry]:
     """The relation's timeline, newest first: done and cancelled activities with their remarks, and
     status and priority changes, plans started. Three queries, whatever the length."""
-    activities = list(
-        Activity.objects.filter(relation=relation)
-        .exclude(status=Activity.Status.PLANNED)
-        .select_related("type", "representative", "contact")
-        .only(*HISTORY_ACTIVITY_FIELDS)
-        .order_by("-start", "-id")[:limit]
-    )
-    # the cost lines with their product in one query, attached by hand: prefetch_related's machinery cost
-    # more than the query (the relation page, benchmark operation c)
-    lines: dict[int, list[CostLine]] = {a.pk: [] for a in activities}
-    for line in CostLine.objects.filter(activity_id__in=list(lines)).select_related("product").order_by("id"):
-        lines[line.activity_id].append(line)
-    for activity in activities:
-        activity.history_cost_lines = lines[activity.pk]
+    activities = _history_activities(relation, limit)
     changes = list(
         StatusChange.objects.filter(relation=relation).select_related("user", "activity__type")
         .order_by("-at", "-id")[:limit]
