@@ -12,6 +12,7 @@ from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.recurrence import MAX_OCCURRENCES, WEEKDAY_CHOICES, WEEKDAYS, Recurrence
 from kadans.activities.services import CostLineData, company_tz
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
+from kadans.web.fields import ModelChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -316,5 +317,5 @@ class MyActivitiesFilterForm(forms.Form):
         ("month", _("Next 30 days")),
     ]
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    type = forms.ModelChoiceField(ActivityType.objects.all(), label=_("Action type"), required=False)
+    type = ModelChoiceField(ActivityType.objects.all(), label=_("Action type"), required=False)
     relation = forms.CharField(label=_("Relation"), required=False)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kadans.accounts.permissions import assignable_representatives
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
+from kadans.web.fields import ModelChoiceField
 
 
 class RelationForm(forms.ModelForm):
@@ -42,9 +43,9 @@ class RelationFilterForm(forms.Form):
         ("-updated", _("Recently changed")),
     ]
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ModelChoiceField(BusinessStatus.objects.all(), label=_("Business status"), required=False)
-    priority = forms.ModelChoiceField(Priority.objects.all(), label=_("Priority"), required=False)
-    representative = forms.ModelChoiceField(
+    status = ModelChoiceField(BusinessStatus.objects.all(), label=_("Business status"), required=False)
+    priority = ModelChoiceField(Priority.objects.all(), label=_("Priority"), required=False)
+    representative = ModelChoiceField(
         assignable_representatives(), label=_("Representative"), required=False
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
