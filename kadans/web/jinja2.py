@@ -10,7 +10,6 @@ Python (gettext in the module that renders them), so that makemessages finds eve
 import datetime
 
 from django.template.defaultfilters import filesizeformat, floatformat, linebreaksbr
-from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from jinja2 import Environment, StrictUndefined
@@ -34,7 +33,6 @@ def _linebreaksbr(value) -> SafeString:
 def environment(**options) -> Environment:
     # undefined names are errors, as a typo in a row should not render an empty link
     env = Environment(**{**options, "undefined": StrictUndefined})
-    env.globals.update(static=static)
     env.filters.update(
         pk_url=pk_url, localized=localized, floatformat=floatformat, linebreaksbr=_linebreaksbr,
         filesizeformat=filesizeformat,
