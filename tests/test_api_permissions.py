@@ -6,41 +6,21 @@ import pytest
 from kadans.activities.models import Activity
 from tests.api_support import ApiClient, api_as
 from tests.factories import (
-    ActivityTypeFactory,
-    ContactFactory,
     ProductFactory,
-    RelationFactory,
-    TeamFactory,
-    UserFactory,
-    make_activity,
 )
+from tests.roles_support import ROLES, make_owned, make_people
 from tests.test_pages_access import ACTIVITY_RULES, RELATION_RULES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["owner", "colleague", "stranger", "participant", "manager", "other_manager", "administrator"]
-
-
 @pytest.fixture
 def people():
-    team, other_team = TeamFactory(), TeamFactory()
-    return {
-        "owner": UserFactory(team=team),
-        "colleague": UserFactory(team=team),
-        "stranger": UserFactory(team=other_team),
-        "participant": UserFactory(team=other_team),
-        "manager": UserFactory(team=team, role="manager"),
-        "other_manager": UserFactory(team=other_team, role="manager"),
-        "administrator": UserFactory(role="administrator"),
-    }
+    return make_people()
 
 
 @pytest.fixture
 def world(people):
-    relation = RelationFactory(representative=people["owner"])
-    activity = make_activity(user=people["owner"], relation=relation, activity_type=ActivityTypeFactory(),
-                             participants=[people["participant"]])
-    return {"relation": relation, "activity": activity, "contact": ContactFactory(relation=relation)}
+    return make_owned(people)
 
 
 def _state(world) -> tuple:

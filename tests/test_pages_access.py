@@ -5,14 +5,10 @@ import pytest
 
 from kadans.activities.models import Activity, Product
 from tests.factories import (
-    ActivityTypeFactory,
     ContactFactory,
     ProductFactory,
-    RelationFactory,
-    TeamFactory,
-    UserFactory,
-    make_activity,
 )
+from tests.roles_support import make_owned, make_people
 
 pytestmark = pytest.mark.django_db
 
@@ -21,34 +17,12 @@ MISSING = 999999
 
 @pytest.fixture
 def people():
-    team, other_team = TeamFactory(), TeamFactory()
-    return {
-        "owner": UserFactory(team=team),
-        "colleague": UserFactory(team=team),
-        "stranger": UserFactory(team=other_team),
-        "participant": UserFactory(team=other_team),
-        "manager": UserFactory(team=team, role="manager"),
-        "other_manager": UserFactory(team=other_team, role="manager"),
-        "administrator": UserFactory(role="administrator"),
-    }
+    return make_people()
 
 
 @pytest.fixture
 def world(people):
-    relation = RelationFactory(representative=people["owner"])
-    activity = make_activity(
-        user=people["owner"],
-        relation=relation,
-        activity_type=ActivityTypeFactory(),
-        participants=[people["participant"]],
-    )
-    return {
-        "relation": relation,
-        "contact": ContactFactory(relation=relation),
-        "activity": activity,
-        "product": ProductFactory(),
-        "other_contact": ContactFactory(),
-    }
+    return {**make_owned(people), "product": ProductFactory(), "other_contact": ContactFactory()}
 
 
 def _url(template: str, world) -> str:
