@@ -9,6 +9,13 @@
   ctx.strokeStyle = "#111";
   let drawing = false;
   let drawn = false;
+  // A form sent back with an error keeps the signature drawn before: show it and send it again.
+  let kept = field.value.startsWith("data:image/png;base64,") ? field.value : "";
+  if (kept) {
+    const image = new Image();
+    image.onload = function () { if (!drawn) ctx.drawImage(image, 0, 0); };
+    image.src = kept;
+  }
   function point(e) {
     const r = canvas.getBoundingClientRect();
     return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
@@ -33,9 +40,10 @@
   document.getElementById("signature-clear").addEventListener("click", function () {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     drawn = false;
+    kept = "";
     field.value = "";
   });
   canvas.closest("form").addEventListener("submit", function () {
-    field.value = drawn ? canvas.toDataURL("image/png") : "";
+    field.value = drawn ? canvas.toDataURL("image/png") : kept;
   });
 })();
