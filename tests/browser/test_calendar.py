@@ -117,4 +117,4 @@ def test_the_views_switch_and_a_team_member_s_participation_shows(live_server, p
     page.wait_for_selector(f"[data-activity='{shared.pk}']")
     for view in ("dayGridMonth", "listWeek"):
         page.click(f".fc-{view}-button")
-        page.wait_for_selector(f"[data-activity='{shared.pk}']")
+        page.wait_for_selector(f".fc-{view}-view [data-activity='{shared.pk}']")
