@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from tests.factories import RelationFactory, UserFactory
@@ -15,6 +17,18 @@ def _fast_and_english(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+TESTS_DIR = Path(__file__).resolve().parent
+# Whole files that are slow: a real browser, a property-based fuzz run, real threads racing.
+SLOW_FILES = {"api/test_schemathesis.py", "activities/test_completion_race.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests so a developer can run the fast part alone (`-m "not slow"`)."""
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(TESTS_DIR).as_posix()
+        if relative.startswith("browser/") or relative in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from kadans.relations.models import Contact, Relation, StatusChange
 from tests.factories import ContactFactory, ProductFactory, RelationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_data.py"
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_data.py"
 
 
 def csv_bytes(text: str) -> bytes:

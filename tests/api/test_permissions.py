@@ -9,7 +9,7 @@ from tests.factories import (
     ProductFactory,
 )
 from tests.roles_support import ROLES, make_owned, make_people
-from tests.test_pages_access import ACTIVITY_RULES, RELATION_RULES
+from tests.web.test_pages_access import ACTIVITY_RULES, RELATION_RULES
 
 pytestmark = pytest.mark.django_db
 
