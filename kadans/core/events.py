@@ -1,0 +1,96 @@
+"""What happened in the domain, told to the apps that react to it.
+
+Domain services (activities, relations, documents) publish an event once their change is made; the event
+is delivered after the surrounding transaction commits, so nothing reacts to a change that was rolled
+back. The apps that react (notifications, meeting invitations, webhooks, calendars, the audit trail)
+subscribe in their `AppConfig.ready()`; the services never import them. Events carry ids and the few
+values a subscriber cannot read back afterwards (who was assigned *before* a change), never model
+instances: a subscriber reads what it needs itself.
+
+A subscriber that raises is logged and does not keep the others from running (robust on-commit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+_subscribers: dict[type, list[Callable]] = defaultdict(list)
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    by_id: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivityCreated(Event):
+    activity_id: int
+    representative_id: int
+    participant_ids: frozenset[int] = frozenset()
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivityChanged(Event):
+    """The activity's fields, time or people changed (edit, reschedule, a calendar drag)."""
+
+    activity_id: int
+    representative_id: int
+    representative_before: int | None = None
+    participant_ids: frozenset[int] = frozenset()
+    participants_before: frozenset[int] = frozenset()
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivityCompleted(Event):
+    activity_id: int
+    next_activity_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivityCancelled(Event):
+    activity_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RelationStatusChanged(Event):
+    relation_id: int
+    status_change_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentUploaded(Event):
+    document_id: int
+    activity_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentSigned(Event):
+    document_id: int
+    activity_id: int
+
+
+def subscribe(event_type: type[Event], handler: Callable[[Event], object]) -> None:
+    """Call `handler(event)` after the commit of every change that publishes an `event_type`."""
+    if handler not in _subscribers[event_type]:
+        _subscribers[event_type].append(handler)
+
+
+def publish(event: Event) -> None:
+    """Deliver `event` to its subscribers once the current transaction commits (at once outside one)."""
+    for handler in list(_subscribers[type(event)]):
+        transaction.on_commit(_deliver(handler, event), robust=True)
+
+
+def _deliver(handler: Callable[[Event], object], event: Event) -> Callable[[], None]:
+    def deliver() -> None:
+        handler(event)
+
+    deliver.__qualname__ = f"deliver {type(event).__name__} to {getattr(handler, '__qualname__', handler)}"
+    return deliver
