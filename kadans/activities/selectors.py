@@ -8,7 +8,13 @@ import zoneinfo
 from django.db.models import Q, QuerySet
 
 from kadans.accounts.models import User
+from kadans.accounts.permissions import activity_read_filter
 from kadans.activities.models import Activity, Participation
+
+
+def visible_activities(user: User) -> QuerySet[Activity]:
+    """The activities the user may list and read (permissions.activity_read_filter)."""
+    return Activity.objects.filter(activity_read_filter(user))
 
 
 def user_activities(user: User) -> QuerySet[Activity]:
@@ -151,8 +157,6 @@ def activity_list(
     sort: str = "start",
 ) -> QuerySet[Activity]:
     """The activities `user` may read, filtered as the API's list asks, in a deterministic order."""
-    from kadans.accounts.permissions import visible_activities
-
     qs = visible_activities(user)
     if relation is not None:
         qs = qs.filter(relation_id=relation)

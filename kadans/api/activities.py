@@ -17,12 +17,11 @@ from kadans.accounts.permissions import (
     assignable_representatives,
     can_add_activity_to,
     can_edit_activity,
-    visible_activities,
-    visible_relations,
 )
 from kadans.activities import selectors, services
 from kadans.activities.chaining import NextSchedule
 from kadans.activities.models import Activity, ActivityType, Product
+from kadans.activities.selectors import visible_activities
 from kadans.api.common import (
     Day,
     Id,
@@ -42,6 +41,7 @@ from kadans.api.common import (
     responses,
 )
 from kadans.relations.models import BusinessStatus, Contact, Priority
+from kadans.relations.selectors import visible_relations
 
 router = Router(tags=["activities"])
 

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from kadans.accounts.permissions import assignable_representatives, can_add_activity_to, visible_relations
+from kadans.accounts.permissions import assignable_representatives, can_add_activity_to
 from kadans.activities import plans
 from kadans.activities.models import ActivityPlan, ActivityPlanStep, ActivityType
 from kadans.api.activities import ActivityOut, activity_out, activity_rows
@@ -27,6 +27,7 @@ from kadans.api.common import (
     paginate,
     responses,
 )
+from kadans.relations.selectors import visible_relations
 
 router = Router(tags=["activity plans"])
 

@@ -13,7 +13,6 @@ from kadans.accounts.permissions import (
     assignable_representatives,
     can_create_relation,
     can_edit_relation,
-    visible_relations,
 )
 from kadans.api.common import (
     Day,
@@ -37,6 +36,7 @@ from kadans.api.common import (
 )
 from kadans.relations import selectors, services
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
+from kadans.relations.selectors import visible_relations
 
 router = Router(tags=["relations"])
 

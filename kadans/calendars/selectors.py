@@ -37,23 +37,6 @@ EVENT_FIELDS = [
 """What an event of the calendar shows and its editable flag needs: read as rows, not model instances."""
 
 
-def can_view_team(user: User, team: Team) -> bool:
-    """Administrators follow any team's calendar; a sales manager follows their own team's."""
-    if user.is_administrator:
-        return True
-    return user.is_manager and (team.pk == user.team_id or team.manager_id == user.pk)
-
-
-def viewable_teams(user: User) -> QuerySet[Team]:
-    from django.db.models import Q
-
-    if user.is_administrator:
-        return Team.objects.all()
-    if not user.is_manager:
-        return Team.objects.none()
-    return Team.objects.filter(Q(pk=user.team_id) | Q(manager=user))
-
-
 def _halves(*, user: User | None, team: Team | None, **where) -> tuple[QuerySet[Activity], QuerySet[Activity]]:
     """The representative half and the participant half of a calendar, with the conditions `where`
     (lookups on the activity's status, start and end): on the activity in the first half, on the

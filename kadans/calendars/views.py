@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from kadans.accounts.models import Team, User
-from kadans.accounts.permissions import can_edit_activity
+from kadans.accounts.permissions import activity_edit_rule, can_edit_activity, can_view_team, viewable_teams
 from kadans.activities import services
 from kadans.activities.models import Activity
 from kadans.calendars import ical, selectors
@@ -46,7 +46,7 @@ def _scope(request) -> tuple[User | None, Team | None]:
     get = request.GET
     if team_id := get.get("team", ""):
         team = get_object_or_404(Team, pk=int(team_id) if is_id(team_id) else 0)
-        if not selectors.can_view_team(request.user, team):
+        if not can_view_team(request.user, team):
             raise PermissionError
         return None, team
     if (user_id := get.get("user", "")) and user_id != str(request.user.pk):
@@ -55,19 +55,12 @@ def _scope(request) -> tuple[User | None, Team | None]:
 
 
 def _editable_rule(viewer: User):
-    """can_edit_activity for many activities at once (rows of selectors.EVENT_FIELDS), given the viewer's
-    participations; what depends on the viewer alone is decided once."""
-    everything, viewer_id = viewer.is_administrator, viewer.pk
-    team_id = viewer.team_id if viewer.is_manager else None
+    """permissions.activity_edit_rule for the rows of selectors.EVENT_FIELDS."""
+    rule = activity_edit_rule(viewer)
 
     def editable(row, participating: set[int]) -> bool:
-        if row.status == Activity.Status.CANCELLED:
-            return False
-        if everything or row.representative_id == viewer_id:
-            return True
-        if team_id is not None and row.representative__team_id == team_id:
-            return True
-        return row.pk in participating
+        return rule(status=row.status, representative_id=row.representative_id,
+                    representative_team_id=row.representative__team_id, participating=row.pk in participating)
 
     return editable
 
@@ -137,10 +130,10 @@ def event_move(request, pk: int):
     activity = get_object_or_404(
         Activity.objects.select_related("relation", "type", "representative", "contact"), pk=pk
     )
-    if not can_edit_activity(request.user, activity):
-        return JsonResponse({"error": _("You may not change this action.")}, status=403)
     if activity.status == Activity.Status.CANCELLED:
         return JsonResponse({"error": _("A cancelled action cannot be moved.")}, status=400)
+    if not can_edit_activity(request.user, activity):
+        return JsonResponse({"error": _("You may not change this action.")}, status=403)
     tz = timezone.get_current_timezone()
     all_day = request.POST.get("all_day") in ("1", "true")
     try:
@@ -165,7 +158,7 @@ def event_move(request, pk: int):
 
 
 def calendar_page(request):
-    teams = list(selectors.viewable_teams(request.user))
+    teams = list(viewable_teams(request.user))
     try:
         user, team = _scope(request)
     except PermissionError:
@@ -203,7 +196,7 @@ def feed(request, key: str):
     if (
         token is None
         or not token.user.is_active
-        or (token.team is not None and not selectors.can_view_team(token.user, token.team))
+        or (token.team is not None and not can_view_team(token.user, token.team))
     ):
         return HttpResponseNotFound("Not found\n", content_type="text/plain")
     owner, team = token.user, token.team
@@ -241,7 +234,7 @@ def feed_regenerate(request):
     team = None
     if team_id := request.POST.get("team", ""):
         team = get_object_or_404(Team, pk=int(team_id) if is_id(team_id) else 0)
-        if not selectors.can_view_team(request.user, team):
+        if not can_view_team(request.user, team):
             return HttpResponseNotFound("Not found\n", content_type="text/plain")
     feed_token_regenerate(user=request.user, team=team)
     messages.success(request, _("A new feed address was made; the old one no longer works."))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from kadans.accounts.permissions import visible_activities
+from kadans.activities.selectors import visible_activities
 from kadans.documents import services
 from kadans.documents.forms import SignForm, UploadForm
 from kadans.documents.models import Document

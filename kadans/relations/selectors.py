@@ -11,9 +11,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kadans.accounts.models import User
-from kadans.accounts.permissions import relation_read_filter, visible_relations
+from kadans.accounts.permissions import relation_read_filter
 from kadans.activities.models import Activity, CostLine, PlanRun, local_moment
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
+
+
+def visible_relations(user: User) -> QuerySet[Relation]:
+    """The relations the user may list and read (permissions.relation_read_filter)."""
+    return Relation.objects.filter(relation_read_filter(user))
+
 
 SORT_FIELDS = {
     "name": ["name", "id"],

@@ -4,7 +4,9 @@ else; the list selectors start from there (kadans.accounts.permissions)."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kadans.accounts.permissions import relation_read_filter, visible_activities, visible_relations
+from kadans.accounts.permissions import relation_read_filter
+from kadans.activities.selectors import visible_activities
+from kadans.relations.selectors import visible_relations
 from kadans.activities.selectors import activity_list
 from kadans.relations.selectors import contact_list, relation_list, status_change_list
 from tests.factories import ContactFactory, UserFactory, make_activity

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from kadans.calendars.selectors import viewable_teams
+from kadans.accounts.permissions import viewable_teams
 from kadans.calendars.services import feed_token_get_or_create
 
 register = template.Library()
