@@ -22,9 +22,7 @@ from kadans.accounts.models import User
 from kadans.activities import chaining
 from kadans.activities.models import Activity, ActivityType, CostLine, Participation, Product
 from kadans.activities.recurrence import Recurrence
-from kadans.integrations import webhooks
-from kadans.notifications import invitations as meeting_invitations
-from kadans.notifications import services as notifications
+from kadans.core import events
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import relation_change_status
 
@@ -103,14 +101,17 @@ def _validate_links(*, relation: Relation, contact: Contact | None, activity_typ
         raise ValidationError(errors)
 
 
-def _set_participants(activity: Activity, participants: Iterable[User], *, new: bool = False) -> None:
-    """Participants are the other users who take part; the representative is never one of them."""
-    wanted = {u.pk for u in participants} - {activity.representative_id}
-    if new and not wanted:
-        return
-    current = set() if new else set(Participation.objects.filter(activity=activity).values_list("user_id", flat=True))
-    Participation.objects.filter(activity=activity, user_id__in=current - wanted).delete()
-    Participation.objects.bulk_create([Participation(activity=activity, user_id=pk) for pk in wanted - current])
+def _set_participants(
+    activity: Activity, user_ids: Iterable[int], *, current: frozenset[int] = frozenset()
+) -> frozenset[int]:
+    """Participants are the other users who take part; the representative is never one of them. `current`
+    are the participants' ids now (none for a new activity). Returns the ids of the participants."""
+    wanted = frozenset(user_ids) - {activity.representative_id}
+    if current - wanted:
+        Participation.objects.filter(activity=activity, user_id__in=current - wanted).delete()
+    if wanted - current:
+        Participation.objects.bulk_create([Participation(activity=activity, user_id=pk) for pk in wanted - current])
+    return wanted
 
 
 def activity_set_cost_lines(*, activity: Activity, lines: Iterable[CostLineData], new: bool = False) -> list[CostLine]:
@@ -190,16 +191,18 @@ def _activity_create(
     activity.full_clean(exclude=["relation", "contact", "type", "representative", "previous", "created_by"],
                         validate_constraints=False)
     activity.save()
-    _set_participants(activity, participants, new=True)
+    participant_ids = _set_participants(activity, (u.pk for u in participants))
     activity_set_cost_lines(activity=activity, lines=cost_lines, new=True)
-    notifications.activity_assigned(activity, by=user, participants=participants)
+    events.publish(events.ActivityCreated(
+        by_id=user.pk, activity_id=activity.pk, representative_id=activity.representative_id,
+        participant_ids=participant_ids,
+    ))
     if status == Activity.Status.DONE:
         _apply_completion(activity, user, now)
     if recurrence is not None:
         from kadans.activities.series import series_start
 
         series_start(activity=activity, recurrence=recurrence, user=user)
-    transaction.on_commit(lambda: webhooks.activity_event("activity.created", activity.pk), robust=True)
     return activity
 
 
@@ -232,7 +235,8 @@ def activity_update(
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
-    assigned_before = notifications.snapshot(activity)
+    representative_before = activity.representative_id
+    participants_before = frozenset(Participation.objects.filter(activity=activity).values_list("user_id", flat=True))
     if "representative" in fields and fields["representative"] is None:
         # emptied on the form: the same default as for a new activity
         fields["representative"] = activity_default_representative(
@@ -259,9 +263,15 @@ def activity_update(
     activity.full_clean()
     activity.save()
     # also when only the representative changed: the representative is never a participant
-    _set_participants(activity, activity.participants.all() if participants is None else participants)
-    notifications.activity_assigned(activity, by=user, before=assigned_before)
-    meeting_invitations.activity_changed(activity)
+    participant_ids = _set_participants(
+        activity, participants_before if participants is None else (u.pk for u in participants),
+        current=participants_before,
+    )
+    events.publish(events.ActivityChanged(
+        by_id=user.pk, activity_id=activity.pk, representative_id=activity.representative_id,
+        representative_before=representative_before, participant_ids=participant_ids,
+        participants_before=participants_before,
+    ))
     if cost_lines is not None:
         activity_set_cost_lines(activity=activity, lines=cost_lines)
     if status == Activity.Status.DONE and activity.status == Activity.Status.PLANNED:
@@ -296,7 +306,7 @@ def activity_complete(*, activity: Activity, user: User, feedback: str = "") -> 
         activity.note = f"{activity.note.rstrip()}\n\n{feedback.strip()}".strip()
         activity.save(update_fields=["note"])
     _apply_completion(activity, user, now)
-    transaction.on_commit(lambda: webhooks.activity_event("activity.completed", activity.pk), robust=True)
+    events.publish(events.ActivityCompleted(by_id=user.pk, activity_id=activity.pk))
     result = CompletionResult(activity=activity, completed=True)
     activity_type = activity.type
     if activity_type.chaining == ActivityType.Chaining.TRIGGER and activity_type.triggered_type.active:
@@ -355,7 +365,10 @@ def activity_reschedule(
         locked.start, locked.end = new_start, new_start + duration
     locked.save(update_fields=["start", "end", "updated_at"])
     activity.start, activity.end = locked.start, locked.end
-    meeting_invitations.activity_changed(activity)
+    events.publish(events.ActivityChanged(
+        by_id=user.pk, activity_id=activity.pk, representative_id=locked.representative_id,
+        representative_before=locked.representative_id,
+    ))
     return True
 
 
@@ -368,8 +381,7 @@ def activity_cancel(*, activity: Activity, user: User, reason: str = "") -> bool
     )
     activity.refresh_from_db()
     if won:
-        transaction.on_commit(lambda: webhooks.activity_event("activity.cancelled", activity.pk), robust=True)
-        meeting_invitations.activity_changed(activity)
+        events.publish(events.ActivityCancelled(by_id=user.pk, activity_id=activity.pk))
     return bool(won)
 
 

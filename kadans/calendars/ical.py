@@ -40,7 +40,7 @@ class Links:
         return self.base + self.relation_path.replace("/0/", f"/{activity.relation_id}/")
 
 
-def _uid_activity(activity: Activity) -> str:
+def activity_uid(activity: Activity) -> str:
     return f"activity-{activity.pk}@kadans"
 
 
@@ -70,7 +70,7 @@ def _description(activity: Activity, url: str) -> str:
     return "\n".join(lines)
 
 
-def _location(activity: Activity) -> str:
+def event_location(activity: Activity) -> str:
     return activity.relation.address
 
 
@@ -92,7 +92,7 @@ def _slot_value(series: ActivitySeries, slot: datetime.datetime):
 def _content(activity: Activity) -> tuple:
     """What an occurrence shows besides its time and its link: equal contents need no override."""
     return (
-        _summary(activity), _description(activity, ""), _location(activity), _status(activity),
+        _summary(activity), _description(activity, ""), event_location(activity), _status(activity),
         activity.type.name, activity.all_day, activity.end - activity.start,
     )
 
@@ -106,7 +106,7 @@ def _event(activity: Activity, *, uid: str, tz, url: str, stamp: datetime.dateti
     event.add("dtend", end)
     event.add("summary", _summary(activity))
     event.add("description", _description(activity, url))
-    if location := _location(activity):
+    if location := event_location(activity):
         event.add("location", location)
     event.add("status", _status(activity))
     event.add("categories", [activity.type.name])
@@ -199,7 +199,7 @@ def build_feed(
             cal.add_component(event)
         singles += loose
     for activity in sorted(singles, key=lambda a: (a.start, a.pk)):
-        cal.add_component(_event(activity, uid=_uid_activity(activity), tz=tz, url=links.activity(activity),
+        cal.add_component(_event(activity, uid=activity_uid(activity), tz=tz, url=links.activity(activity),
                                  stamp=stamp))
     today = timezone.now().date()
     cal.add_missing_timezones(first_date=since.date() - datetime.timedelta(days=366),

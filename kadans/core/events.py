@@ -13,11 +13,14 @@ A subscriber that raises is logged and does not keep the others from running (ro
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import itertools
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +30,7 @@ _subscribers: dict[type, list[Callable]] = defaultdict(list)
 @dataclasses.dataclass(frozen=True)
 class Event:
     by_id: int | None
+    """The user who made the change; None for the system (imports, the worker)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +54,6 @@ class ActivityChanged(Event):
 @dataclasses.dataclass(frozen=True)
 class ActivityCompleted(Event):
     activity_id: int
-    next_activity_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,8 +63,12 @@ class ActivityCancelled(Event):
 
 @dataclasses.dataclass(frozen=True)
 class RelationStatusChanged(Event):
+    """The relation's business status changed (a priority change alone publishes nothing)."""
+
     relation_id: int
-    status_change_id: int
+    from_status_id: int | None
+    to_status_id: int
+    at: datetime.datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,12 +91,47 @@ def subscribe(event_type: type[Event], handler: Callable[[Event], object]) -> No
 
 def publish(event: Event) -> None:
     """Deliver `event` to its subscribers once the current transaction commits (at once outside one)."""
+    commit = _commit_id()
     for handler in list(_subscribers[type(event)]):
-        transaction.on_commit(_deliver(handler, event), robust=True)
+        transaction.on_commit(_deliver(handler, event, commit), robust=True)
 
 
-def _deliver(handler: Callable[[Event], object], event: Event) -> Callable[[], None]:
+def commit_memo(key: str, factory: Callable[[], object]) -> object:
+    """A value read once for all the deliveries of one commit: completing an activity publishes
+    "completed" and the triggered "created" in one transaction, and a subscriber that needs the same rows
+    for both (the webhook subscriptions) reads them once. Outside a delivery it is just `factory()`."""
+    memo = _delivering.memo
+    if memo is None:
+        return factory()
+    if key not in memo:
+        memo[key] = factory()
+    return memo[key]
+
+
+class _Delivering(threading.local):
+    commit: int | None = None
+    memo: dict | None = None
+
+
+_delivering = _Delivering()
+_commit_ids = itertools.count(1)
+
+
+def _commit_id() -> int:
+    """The same number for every event published inside one outermost transaction."""
+    blocks = connection.atomic_blocks
+    if not blocks:
+        return next(_commit_ids)
+    outermost = blocks[0]
+    if not hasattr(outermost, "kadans_commit_id"):
+        outermost.kadans_commit_id = next(_commit_ids)
+    return outermost.kadans_commit_id
+
+
+def _deliver(handler: Callable[[Event], object], event: Event, commit: int) -> Callable[[], None]:
     def deliver() -> None:
+        if _delivering.commit != commit:
+            _delivering.commit, _delivering.memo = commit, {}
         handler(event)
 
     deliver.__qualname__ = f"deliver {type(event).__name__} to {getattr(handler, '__qualname__', handler)}"

@@ -9,18 +9,19 @@ import datetime
 import hashlib
 import hmac
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.signals import request_finished, request_started
 from django.utils import timezone
 from django_tasks import task
 
+from kadans.activities.models import Activity
+from kadans.core import events
 from kadans.integrations.models import WebhookDelivery, WebhookSubscription
+from kadans.relations.models import BusinessStatus, Relation
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = datetime.timedelta(minutes=1)
@@ -36,30 +37,11 @@ def retry_delay(attempt: int) -> datetime.timedelta:
     return FIRST_RETRY * 4 ** (attempt - 1)
 
 
-class _RequestMemo(threading.local):
-    """The active subscriptions, read once per request: completing an activity emits "completed" and
-    the triggered "created" after one commit. Reset when a request starts and ends (so another process's
-    change is seen by the next request); outside a request (tasks, commands) nothing is kept."""
-
-    in_request = False
-    subscriptions: list[WebhookSubscription] | None = None
-
-    def reset(self, *, in_request: bool) -> None:
-        self.in_request, self.subscriptions = in_request, None
-
-
-_memo = _RequestMemo()
-request_started.connect(lambda **kwargs: _memo.reset(in_request=True), weak=False, dispatch_uid="webhooks-start")
-request_finished.connect(lambda **kwargs: _memo.reset(in_request=False), weak=False, dispatch_uid="webhooks-end")
-
-
 def _active_subscriptions() -> list[WebhookSubscription]:
-    if _memo.subscriptions is not None:
-        return _memo.subscriptions
-    subscriptions = list(WebhookSubscription.objects.filter(active=True).only("pk", "events"))
-    if _memo.in_request:
-        _memo.subscriptions = subscriptions
-    return subscriptions
+    """Read once per commit: completing an activity publishes "completed" and the triggered "created"."""
+    return events.commit_memo(
+        "webhook-subscriptions", lambda: list(WebhookSubscription.objects.filter(active=True).only("pk", "events"))
+    )
 
 
 def emit(event: str, data_factory) -> int:
@@ -124,8 +106,6 @@ def deliver(subscription_id: int, event: str, event_id: str, body: str, attempt:
 # The payloads, built after the commit from what the database now holds.
 
 def _activity_data(activity_id: int) -> dict:
-    from kadans.activities.models import Activity
-
     a = Activity.objects.select_related("relation", "type", "representative", "contact").get(pk=activity_id)
     return {
         "id": a.pk, "status": a.status, "type": a.type.name, "summary": a.summary, "note": a.note,
@@ -137,25 +117,38 @@ def _activity_data(activity_id: int) -> dict:
     }
 
 
-def activity_event(event: str, activity_id: int) -> None:
-    """Called on commit by kadans.activities.services (created, completed, cancelled)."""
-    emit(event, lambda: _activity_data(activity_id))
+ACTIVITY_EVENTS = {
+    events.ActivityCreated: WebhookSubscription.Event.ACTIVITY_CREATED.value,
+    events.ActivityCompleted: WebhookSubscription.Event.ACTIVITY_COMPLETED.value,
+    events.ActivityCancelled: WebhookSubscription.Event.ACTIVITY_CANCELLED.value,
+}
 
 
-def relation_status_changed(relation_id: int, from_status_id: int | None, to_status_id: int, at) -> None:
-    """Called on commit by kadans.relations.services.relation_change_status."""
-    from kadans.relations.models import BusinessStatus, Relation
+def activity_event(event: events.ActivityCreated | events.ActivityCompleted | events.ActivityCancelled) -> None:
+    """Subscribed to the activity events (see IntegrationsConfig.ready)."""
+    emit(ACTIVITY_EVENTS[type(event)], lambda: _activity_data(event.activity_id))
+
+
+def relation_status_changed(event: events.RelationStatusChanged) -> None:
+    """Subscribed to events.RelationStatusChanged (see IntegrationsConfig.ready)."""
 
     def data():
-        relation = Relation.objects.get(pk=relation_id)
-        statuses = {s.pk: s for s in BusinessStatus.objects.filter(pk__in=[from_status_id, to_status_id])}
+        relation = Relation.objects.get(pk=event.relation_id)
+        ids = [event.from_status_id, event.to_status_id]
+        statuses = {s.pk: s for s in BusinessStatus.objects.filter(pk__in=ids)}
 
         def status(pk):
             return {"id": pk, "code": statuses[pk].code, "name": statuses[pk].name} if pk in statuses else None
 
         return {
-            "relation": {"id": relation.pk, "name": relation.name}, "from_status": status(from_status_id),
-            "to_status": status(to_status_id), "at": at,
+            "relation": {"id": relation.pk, "name": relation.name}, "from_status": status(event.from_status_id),
+            "to_status": status(event.to_status_id), "at": event.at,
         }
 
-    emit(WebhookSubscription.Event.RELATION_STATUS_CHANGED, data)
+    emit(WebhookSubscription.Event.RELATION_STATUS_CHANGED.value, data)
+
+
+def subscribe() -> None:
+    for event_type in ACTIVITY_EVENTS:
+        events.subscribe(event_type, activity_event)
+    events.subscribe(events.RelationStatusChanged, relation_status_changed)

@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from kadans.activities.models import Activity
-from kadans.calendars.ical import PRODID, _location, _uid_activity
+from kadans.calendars.ical import PRODID, activity_uid, event_location
+from kadans.core import events
 from kadans.notifications import mail
 from kadans.notifications.models import Invitation, SentMail
 
@@ -28,7 +30,7 @@ def build_invitation(activity: Activity, *, method: str, sequence: int, attendee
     cal.add("version", "2.0")
     cal.add("method", method)
     event = Event()
-    event.add("uid", _uid_activity(activity))
+    event.add("uid", activity_uid(activity))
     event.add("dtstamp", timezone.now())
     event.add("sequence", sequence)
     if activity.all_day:
@@ -38,7 +40,7 @@ def build_invitation(activity: Activity, *, method: str, sequence: int, attendee
         event.add("dtstart", activity.start.astimezone(datetime.UTC))
         event.add("dtend", activity.end.astimezone(datetime.UTC))
     event.add("summary", activity.summary or str(activity.type))
-    if location := _location(activity):
+    if location := event_location(activity):
         event.add("location", location)
     organizer = vCalAddress(f"mailto:{activity.representative.email}")
     organizer.params["cn"] = vText(str(activity.representative))
@@ -130,10 +132,13 @@ def invitation_sync(*, activity_id: int) -> str:
     return "REQUEST"
 
 
-def activity_changed(activity: Activity) -> None:
-    """Called by the activity services after a change: queue the invitation's update, if it has one."""
-    if Invitation.objects.filter(activity_id=activity.pk, cancelled_at__isnull=True).exists():
-        from kadans.notifications.tasks import sync_invitation
+@task()
+def sync_invitation(activity_id: int) -> str:
+    return invitation_sync(activity_id=activity_id)
 
-        activity_id = activity.pk
-        transaction.on_commit(lambda: sync_invitation.enqueue(activity_id))
+
+def activity_changed(event: events.ActivityChanged | events.ActivityCancelled) -> None:
+    """Subscribed to the activity's changes and cancellation (see NotificationsConfig.ready): queue the
+    invitation's update, if it has one."""
+    if Invitation.objects.filter(activity_id=event.activity_id, cancelled_at__isnull=True).exists():
+        sync_invitation.enqueue(event.activity_id)

@@ -8,44 +8,34 @@ Claim: the insert of a second run fails, so running the scheduler twice sends no
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, ActivityType
+from kadans.core import events
 from kadans.notifications import mail
 from kadans.notifications.models import Claim, Notification, Preferences
 
-Snapshot = tuple[int | None, frozenset[int]]
 
-
-def snapshot(activity: Activity) -> Snapshot:
-    """Who is assigned before a change, to tell afterwards who was newly assigned."""
-    if activity.pk is None:
-        return None, frozenset()
-    return activity.representative_id, frozenset(activity.participants.values_list("pk", flat=True))
-
-
-def activity_assigned(
-    activity: Activity, *, by: User, before: Snapshot = (None, frozenset()), participants: Iterable | None = None
-) -> list[Notification]:
-    """Notify the users someone else made representative of, or added as participant to, an activity."""
-    old_rep, old_participants = before
-    if participants is None:
-        new_participants = set(activity.participants.values_list("pk", flat=True))
-    else:
-        new_participants = {u.pk for u in participants} - {activity.representative_id}
+def activity_assigned(event: events.ActivityCreated | events.ActivityChanged) -> list[Notification]:
+    """Notify the users someone else made representative of, or added as participant to, an activity.
+    Subscribed to the activity's creation and changes (see NotificationsConfig.ready)."""
+    representative_before = getattr(event, "representative_before", None)
+    participants_before = getattr(event, "participants_before", frozenset())
     wanted = []
-    if activity.representative_id != old_rep and activity.representative_id != by.pk:
-        wanted.append(Notification(user_id=activity.representative_id, kind=Notification.Kind.ASSIGNED,
-                                   activity=activity, actor=by))
-    for pk in sorted(new_participants - old_participants - {by.pk}):
-        wanted.append(Notification(user_id=pk, kind=Notification.Kind.PARTICIPANT, activity=activity, actor=by))
+    if event.representative_id != representative_before and event.representative_id != event.by_id:
+        wanted.append(Notification(user_id=event.representative_id, kind=Notification.Kind.ASSIGNED,
+                                   activity_id=event.activity_id, actor_id=event.by_id))
+    for pk in sorted(event.participant_ids - participants_before - {event.by_id}):
+        wanted.append(Notification(user_id=pk, kind=Notification.Kind.PARTICIPANT, activity_id=event.activity_id,
+                                   actor_id=event.by_id))
     return notify(wanted)
 
 
@@ -57,8 +47,6 @@ def notify(notifications: list[Notification]) -> list[Notification]:
         ids = [n.pk for n in created]
     else:  # backends that return no ids on bulk insert
         ids = list(Notification.objects.order_by("-id").values_list("pk", flat=True)[: len(created)])
-    from kadans.notifications.tasks import send_notification_email
-
     transaction.on_commit(lambda: [send_notification_email.enqueue(pk) for pk in ids])
     return created
 
@@ -184,10 +172,6 @@ def digest_send(user_id: int, day: datetime.date) -> bool:
 
 def schedule(now: datetime.datetime | None = None, *, digest_hour: int | None = None) -> dict[str, int]:
     """Enqueue the reminders that are due and the digests whose hour has come; each once (see Claim)."""
-    from django.conf import settings
-
-    from kadans.notifications.tasks import send_digest, send_reminder
-
     now = now or timezone.now()
     hour = settings.KADANS_DIGEST_HOUR if digest_hour is None else digest_hour
     counts = {"reminders": 0, "digests": 0}
@@ -205,3 +189,21 @@ def schedule(now: datetime.datetime | None = None, *, digest_hour: int | None = 
             send_digest.enqueue(user.pk, local.date().isoformat())
             counts["digests"] += 1
     return counts
+
+
+# --- background work, run by the task worker (`manage.py db_worker`) -----------------------------------
+
+
+@task()
+def send_notification_email(notification_id: int) -> bool:
+    return notification_email(notification_id)
+
+
+@task()
+def send_reminder(activity_id: int) -> bool:
+    return reminder_send(activity_id) is not None
+
+
+@task()
+def send_digest(user_id: int, day: str) -> bool:
+    return digest_send(user_id, datetime.date.fromisoformat(day))

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kadans.accounts.models import User
-from kadans.integrations import webhooks
+from kadans.core import events
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
 
 RELATION_FIELDS = {
@@ -68,8 +68,10 @@ def relation_change_status(
         relation.priority_id = locked.priority_id
     for c in changes:
         if c.field == StatusChange.Field.STATUS:
-            transaction.on_commit(lambda c=c: webhooks.relation_status_changed(
-                locked.pk, c.from_status_id, c.to_status_id, c.at), robust=True)
+            events.publish(events.RelationStatusChanged(
+                by_id=user.pk if user else None, relation_id=locked.pk, from_status_id=c.from_status_id,
+                to_status_id=c.to_status_id, at=c.at,
+            ))
     return changes
 
 

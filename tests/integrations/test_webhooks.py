@@ -8,10 +8,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kadans.activities.services import activity_cancel, activity_complete
+from kadans.core import events as core_events
 from kadans.integrations import webhooks
 from kadans.integrations.models import WebhookDelivery, WebhookSubscription
 from kadans.relations.models import BusinessStatus
@@ -165,18 +167,21 @@ def test_administrators_subscribe_on_the_settings_page(client, rep):
     assert client.get("/integrations/webhooks/").status_code == 200
 
 
-def test_subscriptions_are_read_once_per_request_and_again_by_the_next(settings, receiver, rep):
-    """The memo of active subscriptions lives for one request: a subscription made meanwhile (by another
-    process, say) counts from the next request on; outside a request nothing is kept. (The signals that
-    reset it also close the database connection, so the test calls what they call.)"""
+@pytest.mark.django_db(transaction=True)
+def test_subscriptions_are_read_once_per_commit_and_again_by_the_next(settings, receiver, rep, relation):
+    """Completing an activity publishes "completed" and the triggered "created" in one commit: the active
+    subscriptions are read once for both; a subscription made meanwhile counts from the next commit on."""
     settings.TASKS = IMMEDIATE
-    webhooks._memo.reset(in_request=True)  # request_started
-    assert webhooks.emit("activity.created", lambda: {}) == 0
-    WebhookSubscription.objects.create(name="ERP", url=receiver.url, events=ALL_EVENTS, secret="s")
-    assert webhooks.emit("activity.created", lambda: {}) == 0  # same request: the list read first
-    webhooks._memo.reset(in_request=False)  # request_finished
-    assert webhooks.emit("activity.created", lambda: {}) == 1  # outside a request: read each time
-    webhooks._memo.reset(in_request=True)  # request_started
-    assert webhooks.emit("activity.created", lambda: {}) == 1
-    webhooks._memo.reset(in_request=False)  # request_finished
-    assert events(receiver) == ["activity.created", "activity.created"]
+    activity = make_activity(user=rep, relation=relation)
+    created = core_events.ActivityCreated(by_id=rep.pk, activity_id=activity.pk, representative_id=rep.pk)
+    with transaction.atomic():
+        core_events.publish(created)
+        core_events.publish(created)
+        # made after the first delivery of this commit has read the (empty) list: not seen by the second
+        transaction.on_commit(lambda: WebhookSubscription.objects.create(
+            name="ERP", url=receiver.url, events=ALL_EVENTS, secret="s"))
+        core_events.publish(created)
+    assert events(receiver) == []
+    with transaction.atomic():
+        core_events.publish(created)
+    assert events(receiver) == ["activity.created"]

@@ -27,27 +27,34 @@ def test_assigning_someone_else_notifies_them_by_mail_in_their_language(
     assert f"/activities/{activity.pk}/edit/" in message.get_body().get_content()
 
 
-def test_assigning_yourself_notifies_nobody(rep, relation):
-    make_activity(user=rep, relation=relation, summary="Mine")
+def test_assigning_yourself_notifies_nobody(rep, relation, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(user=rep, relation=relation, summary="Mine")
     assert not Notification.objects.exists()
 
 
-def test_adding_a_participant_notifies_only_the_new_one(rep, relation, colleague):
+def test_adding_a_participant_notifies_only_the_new_one(rep, relation, colleague, django_capture_on_commit_callbacks):
     third = UserFactory()
-    activity = make_activity(user=rep, relation=relation, participants=[colleague])
+    with django_capture_on_commit_callbacks(execute=True):
+        activity = make_activity(user=rep, relation=relation, participants=[colleague])
     assert list(Notification.objects.values_list("user_id", "kind")) == [(colleague.pk, "participant")]
-    services.activity_update(activity=activity, user=rep, participants=[colleague, third])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activity_update(activity=activity, user=rep, participants=[colleague, third])
     assert sorted(Notification.objects.values_list("user_id", flat=True)) == sorted([colleague.pk, third.pk])
 
 
-def test_reassigning_notifies_the_new_representative(rep, relation, colleague):
+def test_reassigning_notifies_the_new_representative(rep, relation, colleague, django_capture_on_commit_callbacks):
     activity = make_activity(user=rep, relation=relation)
-    services.activity_update(activity=activity, user=rep, representative=colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activity_update(activity=activity, user=rep, representative=colleague)
     assert Notification.objects.get().user_id == colleague.pk
 
 
-def test_the_bell_counts_unread_notifications_and_they_can_be_read(client, rep, relation, colleague):
-    make_activity(user=rep, relation=relation, representative=colleague, summary="Visit")
+def test_the_bell_counts_unread_notifications_and_they_can_be_read(
+    client, rep, relation, colleague, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(user=rep, relation=relation, representative=colleague, summary="Visit")
     client.force_login(colleague)
     assert 'id="unread-count">1<' in client.get("/notifications/bell/").content.decode()
     page = client.get("/notifications/").content.decode()
