@@ -2,14 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kadans.activities.relation_page import relation_detail
 from kadans.integrations.intake_views import intake
+from kadans.relations import urls as relation_urls
+
+# the relations app's pages, and the relation page, which the activities app composes
+relation_pages = ([
+    *relation_urls.urlpatterns, path("<int:pk>/", relation_detail, name="detail"),
+], relation_urls.app_name)
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("relations/", include("kadans.relations.urls")),
+    path("relations/", include(relation_pages)),
     path("activities/", include("kadans.activities.urls")),
     path("calendar/", include("kadans.calendars.urls")),
     path("account/", include("kadans.accounts.urls")),

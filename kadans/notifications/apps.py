@@ -7,8 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from kadans.core import events  # the apps' models are ready only now
+        from kadans.activities.history import register_history_source  # the apps' models are ready only now
+        from kadans.core import events
         from kadans.notifications import invitations, services
+        from kadans.notifications.history import SENT_MAILS
+
+        register_history_source(SENT_MAILS)
 
         events.subscribe(events.ActivityCreated, services.activity_assigned)
         events.subscribe(events.ActivityChanged, services.activity_assigned)

@@ -1,21 +1,17 @@
-"""What the notifications and documents apps add to a relation's history: sent e-mails and documents."""
+"""What the notifications app adds to a relation's timeline: the e-mails sent to its contacts."""
 
 from __future__ import annotations
 
+from kadans.activities.history import HistoryEntry, HistorySource
+from kadans.notifications.models import SentMail
+from kadans.relations.models import Relation
 
-def history_entries(relation, *, limit: int) -> list:
-    """Two queries, whatever the length."""
-    from kadans.documents.models import Document
-    from kadans.notifications.models import SentMail
-    from kadans.relations.selectors import HistoryEntry
 
+def _entries(relation: Relation, limit: int) -> list[HistoryEntry]:
     mails = SentMail.objects.filter(relation=relation).order_by("-sent_at", "-id")[:limit]
-    documents = (
-        Document.objects.filter(activity__relation=relation).select_related("uploaded_by", "activity__type")
-        .order_by("-created_at", "-id")[:limit]
-    )
-    entries = [HistoryEntry(m.sent_at, "mail", m) for m in mails]
-    for d in documents:
-        d.activity.relation = relation  # its name is "<type> — <relation>": no query for it
-    entries += [HistoryEntry(d.created_at, "document", d) for d in documents]
-    return entries
+    return [HistoryEntry(m.sent_at, "mail", m) for m in mails]
+
+
+SENT_MAILS = HistorySource(
+    name="sent_mails", rows=lambda relation: SentMail.objects.filter(relation=relation), entries=_entries
+)

@@ -5,11 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kadans.accounts.permissions import can_add_activity_to, can_edit_relation
 from kadans.relations import selectors, services
 from kadans.relations.forms import ContactForm, RelationFilterForm, RelationForm
-from kadans.relations.history import render_history
-from kadans.relations.models import Contact, Relation
+from kadans.relations.models import Contact
 from kadans.web.access import add_service_errors, relation_for_edit
 
 PAGE_SIZE = 25
@@ -37,26 +35,6 @@ def relation_search(request):
     q = request.GET.get("q", "").strip()
     relations = selectors.relation_list(q=q)[:10] if len(q) >= 2 else []
     return render(request, "relations/relation_search.html", {"relations": relations, "q": q})
-
-
-def relation_detail(request, pk: int):
-    relation = get_object_or_404(
-        selectors.with_history_sources(Relation.objects.select_related(
-            "representative", "business_status", "priority"
-        )),
-        pk=pk,
-    )
-    context = {
-        "relation": relation,
-        # a query of its own rather than prefetch_related, whose machinery cost more than the query
-        "contacts": list(relation.contacts.order_by("last_name", "first_name")),
-        "can_edit": can_edit_relation(request.user, relation),
-        "can_add_activity": can_add_activity_to(request.user, relation),
-        "open_activities": selectors.relation_open_activities(relation),
-        "history": selectors.relation_history(relation),
-    }
-    context["history_html"] = render_history(context["history"])
-    return render(request, "relations/relation_detail.html", context)
 
 
 def _relation_data(form: RelationForm) -> dict:

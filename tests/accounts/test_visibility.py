@@ -5,10 +5,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from kadans.accounts.permissions import relation_read_filter
-from kadans.activities.selectors import visible_activities
-from kadans.relations.selectors import visible_relations
-from kadans.activities.selectors import activity_list
-from kadans.relations.selectors import contact_list, relation_list, status_change_list
+from kadans.activities.selectors import activity_list, visible_activities
+from kadans.relations.selectors import contact_list, relation_list, status_change_list, visible_relations
 from tests.factories import ContactFactory, UserFactory, make_activity
 
 pytestmark = pytest.mark.django_db
