@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from kadans.accounts.permissions import assignable_representatives, can_edit_relation
 from kadans.activities import selectors
 from kadans.activities.models import Activity, ActivityType
+from kadans.activities.open_activities import nav_counters
+from kadans.core.forms import is_id
 from kadans.relations.models import BusinessStatus, Priority, Relation
 from kadans.relations.services import relation_change_status
-from kadans.web.access import is_id
 
 CARDS_PER_COLUMN = 40
 
@@ -97,4 +98,4 @@ def overview(request):
 
 def counters(request):
     """The navigation's counters, fetched again when an activity changes on the page."""
-    return render(request, "activities/nav_counters.html", {"nav_counters": selectors.nav_counters(request.user)})
+    return render(request, "activities/nav_counters.html", {"nav_counters": nav_counters(request.user)})

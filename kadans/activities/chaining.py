@@ -12,6 +12,7 @@ import datetime
 import zoneinfo
 
 from kadans.activities.models import Activity, ActivityType
+from kadans.core.time import local_datetime
 
 DEFAULT_TIME_OF_DAY = datetime.time(9, 0)
 
@@ -29,17 +30,6 @@ def add_delay(day: datetime.date, count: int, unit: str) -> datetime.date:
         month += 1
         return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
     raise ValueError(f"unknown delay unit {unit!r}")
-
-
-def local_datetime(day: datetime.date, time: datetime.time, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
-    """`day` at wall-clock `time` in `tz`. A time that does not exist (the hour skipped when summer time
-    starts) moves forward by the gap; an ambiguous one (the hour repeated in autumn) is its first
-    occurrence."""
-    naive = datetime.datetime.combine(day, time)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    # round-tripping through UTC normalises a non-existent wall time (02:30 on the last Sunday of March
-    # becomes 03:30), which zoneinfo otherwise keeps as an impossible local time
-    return aware.astimezone(datetime.UTC).astimezone(tz)
 
 
 @dataclasses.dataclass(frozen=True)

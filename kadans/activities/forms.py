@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kadans.accounts.permissions import assignable_representatives
 from kadans.activities.models import Activity, ActivityType, Product
+from kadans.activities.occurrences import recurrence_from
 from kadans.activities.recurrence import MAX_OCCURRENCES, WEEKDAY_CHOICES, WEEKDAYS, Recurrence
-from kadans.activities.services import CostLineData, company_tz
+from kadans.activities.services import CostLineData
+from kadans.core.fields import ModelChoiceField
+from kadans.core.time import company_tz
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
-from kadans.web.fields import ModelChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -143,8 +145,6 @@ class ActivityForm(forms.Form):
 
     @staticmethod
     def recurrence_initial(activity: Activity) -> dict:
-        from kadans.activities.series import recurrence_from
-
         rule = recurrence_from(activity)
         if rule is None:
             return {"repeat": ""}
@@ -319,3 +319,33 @@ class MyActivitiesFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     type = ModelChoiceField(ActivityType.objects.all(), label=_("Action type"), required=False)
     relation = forms.CharField(label=_("Relation"), required=False)
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["name", "code", "cost_price", "active"]
+
+
+class ActivityTypeForm(forms.ModelForm):
+    class Meta:
+        model = ActivityType
+        fields = [
+            "name", "kind", "color", "order", "active", "default_user", "default_summary", "default_note",
+            "interval_days",
+            "chaining", "suggested_types", "triggered_type", "delay_count", "delay_unit", "delay_from",
+        ]
+        widgets = {
+            "color": forms.TextInput(attrs={"type": "color"}),
+            "default_note": forms.Textarea(attrs={"rows": 3}),
+            "suggested_types": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        data = super().clean()
+        chaining = data.get("chaining")
+        if chaining == ActivityType.Chaining.TRIGGER and not data.get("triggered_type"):
+            self.add_error("triggered_type", _("Choose the action type this one triggers."))
+        if chaining == ActivityType.Chaining.SUGGEST and not data.get("suggested_types"):
+            self.add_error("suggested_types", _("Choose at least one action type to suggest."))
+        return data

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kadans.activities.recurrence import Recurrence
+
 
 class Product(models.Model):
     """Something given away, typically samples; its cost price pre-fills a cost line."""
@@ -160,8 +162,6 @@ class ActivitySeries(models.Model):
 
     @property
     def recurrence(self):
-        from kadans.activities.recurrence import Recurrence
-
         return Recurrence.from_rrule(self.rrule)
 
 
@@ -311,6 +311,16 @@ def due_state(*, status: str, start: datetime.datetime, all_day: bool, today=Non
     if due == today:
         return "today"
     return "planned"
+
+
+def due_before(day: datetime.date, tz) -> Q:
+    """due_state's rule as a filter: the activities due before `day` for a user in `tz`, timed ones by
+    their instant in `tz`, all-day ones by their date, which is stored as a midnight in the company time
+    zone (so a user far from the company sees an all-day activity on the same day as everyone else)."""
+    company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return Q(all_day=True, start__lt=datetime.datetime.combine(day, datetime.time.min, tzinfo=company)) | Q(
+        all_day=False, start__lt=datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    )
 
 
 class Participation(models.Model):

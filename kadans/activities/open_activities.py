@@ -19,12 +19,14 @@ user has, whatever the number of activities.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 
 from kadans.accounts.models import User
-from kadans.activities.models import Activity, Participation
+from kadans.activities.models import Activity, Participation, due_before
+from kadans.activities.rows import rows_of
+from kadans.activities.selectors import filter_open_activities
+from kadans.core.time import company_tz, today_bounds
 
 COPIES = {"status": "activity_status", "start": "activity_start", "end": "activity_end"}
 """The activity's columns a Participation holds a copy of, by the name of its own column."""
@@ -64,8 +66,6 @@ class _RecordingQuerySet:
 
     @classmethod
     def conditions(cls, period, activity_type, relation_name, today_start, tomorrow_start) -> Q:
-        from kadans.activities.selectors import filter_open_activities
-
         recorder = cls()
         filter_open_activities(
             recorder, period=period, activity_type=activity_type, relation_name=relation_name,
@@ -75,18 +75,14 @@ class _RecordingQuerySet:
 
 
 def _starts_before(day: datetime.date, tz, prefix: str) -> Q:
-    """selectors.starts_before; when the user's midnight is the company's (the user has no time zone of
+    """models.due_before; when the user's midnight is the company's (the user has no time zone of
     their own, or the same one) all-day and timed activities share one bound, and the condition on the
     start alone is answered from each half's index without reading rows."""
-    from django.conf import settings
-
-    from kadans.activities.selectors import starts_before
-
-    company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    company = company_tz()
     midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
     if midnight == datetime.datetime.combine(day, datetime.time.min, tzinfo=company):
         return _prefixed(Q(start__lt=midnight), prefix)
-    return _prefixed(starts_before(day, tz), prefix)
+    return _prefixed(due_before(day, tz), prefix)
 
 
 def _open_participations(user: User):
@@ -113,7 +109,7 @@ def open_activity_counts(
     user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None, **narrow
 ) -> dict:
     """How many open activities the user has overdue, today and later (by due date in the user's time
-    zone, see selectors.starts_before), optionally narrowed as filter_open_activities narrows "my
+    zone, see models.due_before), optionally narrowed as filter_open_activities narrows "my
     activities". One query: both halves in a UNION ALL of two aggregates."""
     where = _RecordingQuerySet.conditions(
         narrow.get("period", ""), narrow.get("activity_type"), narrow.get("relation_name", ""), today_start,
@@ -161,8 +157,6 @@ class OpenActivities:
         self._counts: dict | None = None
 
     def _read_keys(self, stop: int) -> None:
-        from django.db.models import Window
-
         mine = Activity.objects.filter(self.where, representative=self.user, status=Activity.Status.PLANNED)
         rep_keys = list(mine.order_by("start", "id").values_list("start", "id")[:stop])
         # counted apart: both come from the (representative, status, start, end) index alone, where a window
@@ -206,6 +200,12 @@ class OpenActivities:
         ids = [pk for _when, pk in self._keys[start:stop]]
         if not ids:
             return []
-        from kadans.activities.rows import rows_of
-
         return rows_of(Activity.objects.filter(pk__in=ids).order_by("start", "id"))
+
+
+def nav_counters(user: User) -> dict:
+    """Overdue, today and upcoming for the navigation, by the user's today: shown by "my activities" with
+    its list, and fetched with the notification bell on every other page (when it loads and each minute),
+    so that a page does not wait for them."""
+    today_start, tomorrow_start = today_bounds()
+    return open_activity_counts(user, today_start=today_start, tomorrow_start=tomorrow_start)

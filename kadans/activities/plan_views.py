@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kadans.accounts.access import require_settings_access
 from kadans.accounts.permissions import assignable_representatives
 from kadans.activities import plans
 from kadans.activities.forms import DateInput
 from kadans.activities.models import ActivityPlan, ActivityPlanStep, ActivityType
+from kadans.core.forms import add_service_errors, is_id
 from kadans.relations.models import Relation
-from kadans.web.access import add_service_errors, is_id, require_settings_access
-from kadans.web.views import SECTIONS
 
 
 class PlanForm(forms.ModelForm):
@@ -49,7 +49,7 @@ StepFormSet = forms.inlineformset_factory(
 def plan_list(request):
     require_settings_access(request)
     return render(request, "activities/plan_list.html", {
-        "plans": ActivityPlan.objects.prefetch_related("steps__type"), "sections": SECTIONS.values(),
+        "plans": ActivityPlan.objects.prefetch_related("steps__type"),
     })
 
 
@@ -65,7 +65,7 @@ def plan_edit(request, pk: int | None = None):
         messages.success(request, _("Plan %(name)s saved.") % {"name": plan})
         return redirect("activities:plan_list")
     return render(request, "activities/plan_form.html", {
-        "form": form, "formset": formset, "plan": plan if pk else None, "sections": SECTIONS.values(),
+        "form": form, "formset": formset, "plan": plan if pk else None,
     })
 
 

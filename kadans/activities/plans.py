@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kadans.accounts.models import User
-from kadans.activities.chaining import DEFAULT_TIME_OF_DAY, add_delay, local_datetime
+from kadans.activities.chaining import DEFAULT_TIME_OF_DAY, add_delay
 from kadans.activities.models import Activity, ActivityPlan, ActivityPlanStep, PlanRun
 from kadans.activities.services import activity_create
+from kadans.core.time import local_datetime
 from kadans.relations.models import Relation
 
 

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kadans.activities.chaining import local_datetime
+from kadans.core.time import local_datetime
 
 MAX_OCCURRENCES = 500
 """All occurrences of a series are created at once (so lists, states and reports need nothing special);

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import activity_read_filter
-from kadans.activities.models import Activity, Participation
+from kadans.activities.models import Activity, Participation, due_before
+from kadans.core.time import company_tz
+from kadans.relations.models import Relation
 
 
 def visible_activities(user: User) -> QuerySet[Activity]:
@@ -37,17 +38,6 @@ def user_open_activities(user: User) -> QuerySet[Activity]:
     return list_related(user_activities(user).filter(status=Activity.Status.PLANNED)).order_by("start", "id")
 
 
-def starts_before(day: datetime.date, tz) -> Q:
-    """Activities due before `day` for a user in `tz`: timed ones by their instant in `tz`, all-day ones by
-    their date, which is stored as a midnight in the company time zone."""
-    from django.conf import settings
-
-    company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return Q(all_day=True, start__lt=datetime.datetime.combine(day, datetime.time.min, tzinfo=company)) | Q(
-        all_day=False, start__lt=datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    )
-
-
 def filter_open_activities(
     qs: QuerySet[Activity],
     *,
@@ -61,12 +51,12 @@ def filter_open_activities(
     `today_start` is the start of the user's today, in the user's time zone."""
     today, tz = today_start.date(), today_start.tzinfo
     if period == "overdue":
-        qs = qs.filter(starts_before(today, tz))
+        qs = qs.filter(due_before(today, tz))
     elif period == "today":
-        qs = qs.exclude(starts_before(today, tz)).filter(starts_before(today + datetime.timedelta(days=1), tz))
+        qs = qs.exclude(due_before(today, tz)).filter(due_before(today + datetime.timedelta(days=1), tz))
     elif period in ("week", "month"):
         days = 7 if period == "week" else 30
-        qs = qs.exclude(starts_before(today, tz)).filter(starts_before(today + datetime.timedelta(days=days), tz))
+        qs = qs.exclude(due_before(today, tz)).filter(due_before(today + datetime.timedelta(days=days), tz))
     if activity_type is not None:
         qs = qs.filter(type=activity_type)
     if relation_name.strip():
@@ -74,32 +64,8 @@ def filter_open_activities(
     return qs
 
 
-def activity_counters(
-    user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None
-) -> dict:
-    """How many open activities the user has overdue, today and later, in one query (read by halves, see
-    kadans.activities.open_activities)."""
-    from kadans.activities.open_activities import open_activity_counts
-
-    return open_activity_counts(user, today_start=today_start, tomorrow_start=tomorrow_start)
-
-
-def nav_counters(user: User) -> dict:
-    """Overdue, today and upcoming for the navigation, by the user's today: shown by "my activities" with
-    its list, and fetched with the notification bell on every other page (when it loads and each minute),
-    so that a page does not wait for them."""
-    from kadans.web.today import today_bounds
-
-    today_start, tomorrow_start = today_bounds()
-    return activity_counters(user, today_start=today_start, tomorrow_start=tomorrow_start)
-
-
 def next_activity_ids(relation_ids) -> dict[int, int]:
     """For each relation, the id of its next open activity (the earliest planned one), in one query."""
-    from django.db.models import OuterRef, Subquery
-
-    from kadans.relations.models import Relation
-
     first_open = (
         Activity.objects.filter(relation=OuterRef("pk"), status=Activity.Status.PLANNED)
         .order_by("start", "id")
@@ -114,10 +80,7 @@ def next_activity_ids(relation_ids) -> dict[int, int]:
 def next_due_by_type(relation_ids, *, tz) -> dict[tuple[int, int], datetime.date]:
     """For each (relation, type), the due date of the earliest open activity: the cells of the overview.
     All-day dates are read in the company time zone, timed ones in the user's `tz`."""
-    from django.conf import settings
-    from django.db.models import Min
-
-    company = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    company = company_tz()
     rows = (
         Activity.objects.filter(relation_id__in=relation_ids, status=Activity.Status.PLANNED)
         .values("relation_id", "type_id")

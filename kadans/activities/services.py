@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +19,10 @@ from django.utils.translation import gettext as _
 from kadans.accounts.models import User
 from kadans.activities import chaining
 from kadans.activities.models import Activity, ActivityType, CostLine, Participation, Product
+from kadans.activities.occurrences import series_start
 from kadans.activities.recurrence import Recurrence
 from kadans.core import events
+from kadans.core.time import company_tz, local_datetime
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import relation_change_status
 
@@ -44,10 +44,6 @@ class CompletionResult:
     """False when the activity was already done or cancelled: nothing changed."""
     next_activity: Activity | None = None
     suggestions: list[Any] = dataclasses.field(default_factory=list)
-
-
-def company_tz() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def activity_default_representative(
@@ -200,8 +196,6 @@ def _activity_create(
     if status == Activity.Status.DONE:
         _apply_completion(activity, user, now)
     if recurrence is not None:
-        from kadans.activities.series import series_start
-
         series_start(activity=activity, recurrence=recurrence, user=user)
     return activity
 
@@ -353,13 +347,13 @@ def activity_reschedule(
         duration = locked.end - locked.start
         local = timezone.localtime(locked.start)
         if delta is not None:
-            new_start = chaining.local_datetime(
+            new_start = local_datetime(
                 local.date() + datetime.timedelta(days=delta.days), (local + delta).time(), local.tzinfo
             ) if delta.days else locked.start + delta
         elif isinstance(start, datetime.datetime):
             new_start = start
         elif isinstance(start, datetime.date):
-            new_start = chaining.local_datetime(start, local.time().replace(tzinfo=None), local.tzinfo)
+            new_start = local_datetime(start, local.time().replace(tzinfo=None), local.tzinfo)
         else:
             raise ValueError("give a start or a delta")
         locked.start, locked.end = new_start, new_start + duration

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kadans.accounts.permissions import can_edit_activity
-from kadans.activities import selectors, series, services
+from kadans.activities import series, services
+from kadans.activities.access import activity_for_edit
 from kadans.activities.forms import (
     ActivityForm,
     CancelForm,
@@ -24,11 +25,11 @@ from kadans.activities.forms import (
     cost_lines_initial,
 )
 from kadans.activities.models import Activity, ActivityType, Product
-from kadans.activities.open_activities import OpenActivities
+from kadans.activities.open_activities import OpenActivities, open_activity_counts
 from kadans.activities.rows import render_rows, rows_of
+from kadans.core.forms import add_service_errors, is_id
+from kadans.core.time import today_bounds
 from kadans.relations.models import Relation
-from kadans.web.access import activity_for_edit, add_service_errors, is_id
-from kadans.web.today import today_bounds
 
 PAGE_SIZE = 50
 
@@ -253,7 +254,7 @@ def my_activities(request):
         prefetch=PAGE_SIZE * min(int(number), 1000) if is_id(number) and int(number) > 0 else PAGE_SIZE,
     )
     # the counters at the top (and in the navigation) come with the list's keys when nothing is narrowed
-    counters = activities.counts() if not any(narrow.values()) else selectors.activity_counters(
+    counters = activities.counts() if not any(narrow.values()) else open_activity_counts(
         request.user, today_start=today_start, tomorrow_start=tomorrow_start
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))

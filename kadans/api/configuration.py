@@ -18,6 +18,7 @@ from ninja.responses import Status
 from pydantic import Field, create_model
 
 from kadans.accounts.permissions import can_change_settings
+from kadans.activities.forms import ActivityTypeForm, ProductForm
 from kadans.activities.models import ActivityType, Product
 from kadans.api.common import (
     Id,
@@ -35,8 +36,8 @@ from kadans.api.common import (
     paginate,
     responses,
 )
+from kadans.relations.forms import BusinessStatusForm, PriorityForm
 from kadans.relations.models import BusinessStatus, Priority
-from kadans.web import forms as settings_forms
 
 router = Router()
 
@@ -248,24 +249,24 @@ def _register(setting: Setting) -> None:
 
 SETTINGS = [
     Setting(
-        "/business-statuses", "business status", "business statuses", BusinessStatus, settings_forms.BusinessStatusForm,
+        "/business-statuses", "business status", "business statuses", BusinessStatus, BusinessStatusForm,
         BusinessStatusOut, BusinessStatusCreate,
         lambda s: {"id": s.pk, "name": s.name, "code": s.code, "order": s.order, "is_won": s.is_won,
                    "is_lost": s.is_lost, "is_default": s.is_default},
         lambda: BusinessStatus.objects.all(), ("order", "name", "id"),
     ),
     Setting(
-        "/priorities", "priority", "priorities", Priority, settings_forms.PriorityForm, PriorityOut, PriorityCreate,
+        "/priorities", "priority", "priorities", Priority, PriorityForm, PriorityOut, PriorityCreate,
         lambda p: {"id": p.pk, "name": p.name, "order": p.order, "cadence_days": p.cadence_days},
         lambda: Priority.objects.all(), ("order", "name", "id"),
     ),
     Setting(
-        "/products", "product", "products", Product, settings_forms.ProductForm, ProductOut, ProductCreate,
+        "/products", "product", "products", Product, ProductForm, ProductOut, ProductCreate,
         lambda p: {"id": p.pk, "name": p.name, "code": p.code, "cost_price": p.cost_price, "active": p.active},
         lambda: Product.objects.all(), ("name", "id"),
     ),
     Setting(
-        "/activity-types", "activity type", "activity types", ActivityType, settings_forms.ActivityTypeForm,
+        "/activity-types", "activity type", "activity types", ActivityType, ActivityTypeForm,
         ActivityTypeOut, ActivityTypeCreate,
         lambda t: {
             "id": t.pk, "name": t.name, "kind": t.kind, "color": t.color, "order": t.order, "active": t.active,

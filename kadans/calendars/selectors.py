@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from kadans.accounts.models import Team, User
 from kadans.activities.models import Activity, Participation
@@ -102,8 +102,6 @@ def feed_version(*, since: datetime.datetime, user: User | None = None, team: Te
     """What changes when the feed's content changes: the latest change and the number of its activities
     (a removed occurrence lowers it). Two small aggregate queries, for the 304 answer to calendar apps
     that poll every few minutes."""
-    from django.db.models import Count, Max
-
     result = []
     for qs in _halves(user=user, team=team, status__in=CALENDAR_STATUSES, start__gte=since):
         row = qs.aggregate(changed=Max("updated_at"), count=Count("id"))

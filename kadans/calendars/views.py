@@ -21,7 +21,8 @@ from kadans.activities.models import Activity
 from kadans.calendars import ical, selectors
 from kadans.calendars.models import FeedToken
 from kadans.calendars.services import feed_token_regenerate
-from kadans.web.access import is_id
+from kadans.core import time
+from kadans.core.forms import is_id
 
 MAX_PERIOD = datetime.timedelta(days=100)
 """The longest period one events request may ask for (a month view asks six weeks)."""
@@ -114,7 +115,7 @@ def events(request):
         undecided = [a.pk for a in activities if not editable(a, set()) and a.status != Activity.Status.CANCELLED]
         participating = selectors.participating_ids(viewer, undecided) if undecided else set()
     detail_url = reverse("activities:detail", args=[0])
-    company_tz, show_representative = services.company_tz(), user != viewer
+    company_tz, show_representative = time.company_tz(), user != viewer
     data = [
         _event(a, tz=tz, company_tz=company_tz, editable=editable(a, participating),
                show_representative=show_representative, detail_url=detail_url)

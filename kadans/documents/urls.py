@@ -4,6 +4,7 @@ from kadans.documents import views
 
 app_name = "documents"
 urlpatterns = [
+    path("activity/<int:pk>/actions/", views.activity_actions, name="activity_actions"),
     path("activity/<int:pk>/upload/", views.upload, name="upload"),
     path("activity/<int:pk>/upload-link/", views.send_upload_link, name="send_upload_link"),
     path("activity/<int:pk>/signature/", views.request_signature, name="request_signature"),

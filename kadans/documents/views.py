@@ -5,13 +5,31 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from kadans.accounts.permissions import can_edit_activity
+from kadans.activities.access import activity_for_edit
+from kadans.activities.models import Activity, ActivityType
 from kadans.activities.selectors import visible_activities
+from kadans.core.forms import is_id
 from kadans.documents import services
 from kadans.documents.forms import SignForm, UploadForm
 from kadans.documents.models import Document
-from kadans.web.access import activity_for_edit, is_id
+from kadans.notifications.models import Invitation
+
+
+@require_GET
+def activity_actions(request, pk: int):
+    """The actions an activity's kind brings (write e-mail, invitation, documents, signature), loaded into
+    the activity page; empty for someone who may not change the activity."""
+    activity = get_object_or_404(Activity.objects.select_related("type", "contact", "relation"), pk=pk)
+    context = {
+        "activity": activity, "kind": activity.type.kind, "Kind": ActivityType.Kind,
+        "can_edit": can_edit_activity(request.user, activity),
+        "documents": list(Document.objects.filter(activity=activity).order_by("created_at", "id")),
+        "invitation": Invitation.objects.filter(activity=activity).first(),
+    }
+    return render(request, "documents/activity_actions.html", context)
 
 
 def _back(activity):

@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, ActivityType, CostLine, Product
 from kadans.activities.services import activity_create
+from kadans.core.forms import is_id
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import contact_create, relation_create
-from kadans.web.access import is_id
 
 MAX_ROWS = 50_000
 MAX_REPORTED = 500

@@ -10,6 +10,7 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -79,8 +80,6 @@ def intake(request, key: str):
         logger.info("web form %s: honeypot filled, nothing stored", web_form.pk)
         return _accepted(request, web_form)
     if data.email:
-        from django.core.validators import validate_email
-
         try:
             validate_email(data.email)
         except ValidationError:

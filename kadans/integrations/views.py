@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kadans.accounts.access import require_settings_access
 from kadans.activities import selectors as activity_selectors
 from kadans.activities.forms import MyActivitiesFilterForm
 from kadans.activities.models import Product
+from kadans.core.time import today_bounds
 from kadans.integrations.forms import ImportUploadForm, MappingForm, WebFormForm, WebhookForm
 from kadans.integrations.importer import KINDS, default_mapping, run_import
 from kadans.integrations.intake_views import HONEYPOT
@@ -19,8 +21,6 @@ from kadans.integrations.models import ImportJob, WebForm, WebhookSubscription
 from kadans.integrations.tabular import EXPORT_FORMATS, TableError, export_response, read_table
 from kadans.relations import selectors as relation_selectors
 from kadans.relations.forms import RelationFilterForm
-from kadans.web.access import require_settings_access
-from kadans.web.today import today_bounds
 
 # --- web forms and webhooks (administrators) -------------------------------------------------------
 

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("bell/", views.bell, name="bell"),
     path("read/", views.mark_read, name="mark_read"),
-    path("activity/<int:pk>/actions/", views.activity_actions, name="activity_actions"),
     path("activity/<int:pk>/email/", views.compose, name="compose"),
     path("activity/<int:pk>/invitation/", views.send_invitation, name="send_invitation"),
 ]

@@ -3,36 +3,22 @@ import smtplib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kadans.accounts.permissions import can_edit_activity
-from kadans.activities.models import Activity, ActivityType
+from kadans.activities.access import activity_for_edit
+from kadans.activities.models import Activity
+from kadans.activities.open_activities import nav_counters
 from kadans.activities.services import activity_complete
-from kadans.documents.models import Document
+from kadans.core.forms import is_id
 from kadans.notifications import invitations, mail, services
 from kadans.notifications.forms import EmailForm, PreferencesForm
-from kadans.notifications.models import Invitation, Notification
-from kadans.web.access import activity_for_edit, is_id
+from kadans.notifications.models import Notification
 
 
 def _back(activity):
     return redirect(f"{activity.get_absolute_url()}#kind-actions")
-
-
-@require_GET
-def activity_actions(request, pk: int):
-    """The actions an activity's kind brings (write e-mail, invitation, documents, signature), loaded into
-    the activity page; empty for someone who may not change the activity."""
-    activity = get_object_or_404(Activity.objects.select_related("type", "contact", "relation"), pk=pk)
-    context = {
-        "activity": activity, "kind": activity.type.kind, "Kind": ActivityType.Kind,
-        "can_edit": can_edit_activity(request.user, activity),
-        "documents": list(Document.objects.filter(activity=activity).order_by("created_at", "id")),
-        "invitation": Invitation.objects.filter(activity=activity).first(),
-    }
-    return render(request, "notifications/activity_actions.html", context)
 
 
 def compose(request, pk: int):
@@ -93,8 +79,6 @@ def notification_list(request):
 @require_GET
 def bell(request):
     """The bell with the unread count, and the navigation's activity counters out of band."""
-    from kadans.activities.selectors import nav_counters
-
     return render(request, "notifications/bell.html", {
         "unread": services.unread_count(request.user), "nav_counters": nav_counters(request.user),
     })

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kadans.accounts.permissions import assignable_representatives
+from kadans.core.fields import ModelChoiceField
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
-from kadans.web.fields import ModelChoiceField
 
 
 class RelationForm(forms.ModelForm):
@@ -49,3 +49,21 @@ class RelationFilterForm(forms.Form):
         assignable_representatives(), label=_("Representative"), required=False
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+
+class BusinessStatusForm(forms.ModelForm):
+    class Meta:
+        model = BusinessStatus
+        fields = ["name", "code", "order", "is_won", "is_lost", "is_default"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_won") and data.get("is_lost"):
+            raise forms.ValidationError(_("A status cannot be both won and lost."))
+        return data
+
+
+class PriorityForm(forms.ModelForm):
+    class Meta:
+        model = Priority
+        fields = ["name", "order", "cadence_days"]

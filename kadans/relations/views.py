@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kadans.core.forms import add_service_errors
 from kadans.relations import selectors, services
+from kadans.relations.access import relation_for_edit
 from kadans.relations.forms import ContactForm, RelationFilterForm, RelationForm
 from kadans.relations.models import Contact
-from kadans.web.access import add_service_errors, relation_for_edit
 
 PAGE_SIZE = 25
 

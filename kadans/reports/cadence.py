@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_representatives_q
 from kadans.activities.models import Activity, ActivityType
-from kadans.activities.services import company_tz
+from kadans.core.time import company_tz
 from kadans.relations.models import Priority, Relation
 from kadans.reports.periods import midnight
 from kadans.reports.sql import PlusDays

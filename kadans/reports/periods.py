@@ -14,7 +14,7 @@ import datetime
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from kadans.activities.services import company_tz
+from kadans.core.time import company_tz
 
 MAX_DAYS = 3661
 """The longest period a report accepts: ten years (and a leap day or two)."""

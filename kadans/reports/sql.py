@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.db.models import DateField, DecimalField, F, Func, Window
 
-from kadans.activities.services import company_tz
+from kadans.core.time import company_tz
 
 CENT = Decimal("0.01")
 

@@ -17,6 +17,7 @@ from kadans.accounts.permissions import can_add_activity_to
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.selectors import list_related
 from kadans.activities.services import activity_create
+from kadans.core.time import today_bounds
 from kadans.relations.models import Relation
 from kadans.reports import analysis, cadence, conversions, costs, dashboard, pages
 from kadans.reports.exports import export_response
@@ -28,7 +29,6 @@ from kadans.reports.forms import (
     ToScheduleForm,
 )
 from kadans.reports.sql import report_view
-from kadans.web.today import today_bounds
 
 SCREEN_ROWS = 500
 """The costs page shows this many grouped rows at most; totals and exports cover them all."""

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kadans.accounts.access import require_settings_access
 from kadans.activities.chaining import chain_edges
+from kadans.activities.forms import ActivityTypeForm, ProductForm
 from kadans.activities.models import ActivityType, Product
+from kadans.relations.forms import BusinessStatusForm, PriorityForm
 from kadans.relations.models import BusinessStatus, Priority
-from kadans.web import forms as settings_forms
-from kadans.web.access import require_settings_access
 
 
 def home(request):
@@ -34,12 +35,12 @@ SECTIONS = {
     s.slug: s
     for s in [
         SettingsSection("statuses", gettext_lazy("Business statuses"), BusinessStatus,
-                        settings_forms.BusinessStatusForm, ("name", "code", "order", "is_won", "is_lost")),
-        SettingsSection("priorities", gettext_lazy("Priorities"), Priority, settings_forms.PriorityForm,
+                        BusinessStatusForm, ("name", "code", "order", "is_won", "is_lost")),
+        SettingsSection("priorities", gettext_lazy("Priorities"), Priority, PriorityForm,
                         ("name", "order", "cadence_days")),
         SettingsSection("action-types", gettext_lazy("Action types"), ActivityType,
-                        settings_forms.ActivityTypeForm, ("name", "kind", "chaining", "active")),
-        SettingsSection("products", gettext_lazy("Products"), Product, settings_forms.ProductForm,
+                        ActivityTypeForm, ("name", "kind", "chaining", "active")),
+        SettingsSection("products", gettext_lazy("Products"), Product, ProductForm,
                         ("name", "code", "cost_price", "active")),
     ]
 }
@@ -63,7 +64,7 @@ def settings_list(request, slug: str):
     objects = section.model.objects.all()
     rows = [(obj, [_display(obj, c) for c in section.columns]) for obj in objects]
     headers = [section.model._meta.get_field(c).verbose_name for c in section.columns]
-    context = {"section": section, "sections": SECTIONS.values(), "rows": rows, "headers": headers}
+    context = {"section": section, "rows": rows, "headers": headers}
     if section.model is ActivityType:
         context["chain"] = _chain_drawing(list(objects.prefetch_related("suggested_types")))
     return render(request, "web/settings_list.html", context)
@@ -104,7 +105,7 @@ def settings_edit(request, slug: str, pk: int | None = None):
         messages.success(request, _("Saved."))
         return redirect("web:settings_list", slug=slug)
     return render(request, "web/settings_form.html", {
-        "section": section, "sections": SECTIONS.values(), "form": form, "object": instance,
+        "section": section, "form": form, "object": instance,
     })
 
 

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from kadans.activities.chaining import add_delay, local_datetime, next_start
+from kadans.activities.chaining import add_delay, next_start
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.services import activity_complete
+from kadans.core.time import local_datetime
 from tests.factories import ActivityTypeFactory, make_activity
 
 BXL = zoneinfo.ZoneInfo("Europe/Brussels")

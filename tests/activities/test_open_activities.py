@@ -10,8 +10,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kadans.activities.models import ActivityType
+from kadans.activities.models import due_before as starts_before
 from kadans.activities.open_activities import OpenActivities, open_activity_counts
-from kadans.activities.selectors import filter_open_activities, starts_before, user_open_activities
+from kadans.activities.selectors import filter_open_activities, user_open_activities
 from kadans.activities.services import activity_cancel, activity_complete
 from tests.factories import RelationFactory, UserFactory, make_activity
 

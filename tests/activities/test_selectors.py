@@ -6,7 +6,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from kadans.activities.selectors import activity_counters, user_open_activities
+from kadans.activities.open_activities import open_activity_counts as activity_counters
+from kadans.activities.selectors import user_open_activities
 from kadans.activities.services import activity_cancel, activity_complete
 from tests.factories import RelationFactory, UserFactory, make_activity
 

@@ -79,7 +79,7 @@ def test_a_change_that_does_not_touch_the_meeting_sends_nothing(
 
 def test_the_button_sends_the_invitation_and_it_shows_in_the_history(client, meeting, rep, smtp):  # noqa: F811
     client.force_login(rep)
-    panel = client.get(f"/notifications/activity/{meeting.pk}/actions/").content.decode()
+    panel = client.get(f"/documents/activity/{meeting.pk}/actions/").content.decode()
     assert 'id="send-invitation"' in panel
     client.post(f"/notifications/activity/{meeting.pk}/invitation/")
     assert len(smtp.messages) == 1
