@@ -44,7 +44,7 @@ class ActivityForm(forms.Form):
     type = forms.ModelChoiceField(ActivityType.objects.filter(active=True), label=_("Action type"))
     representative = forms.ModelChoiceField(
         assignable_representatives(), label=_("Representative"), required=False,
-        help_text=_("Filled in from the relation; empty: the type's default user, else the relation's."),
+        help_text=_("Filled in from the type's default user, else the relation's representative."),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -116,16 +116,6 @@ class ActivityForm(forms.Form):
         self.fields["contact"].widget.choices = lambda: [("", "---------")] + [
             (c.pk, str(c)) for c in self.contact_choices
         ]
-
-    def type_defaults(self) -> dict:
-        """Per type, what it pre-fills: the form's script fills only fields that are still empty."""
-        return {
-            t.pk: {
-                "summary": t.default_summary, "note": t.default_note, "user": t.default_user_id,
-                "all_day": not t.is_calendar_item,
-            }
-            for t in self.fields["type"].queryset
-        }
 
     @classmethod
     def initial_for(cls, activity: Activity) -> dict:

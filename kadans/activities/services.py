@@ -46,12 +46,42 @@ class CompletionResult:
     suggestions: list[Any] = dataclasses.field(default_factory=list)
 
 
-def activity_default_representative(
-    *, explicit: User | None, activity_type: ActivityType, relation: Relation, user: User
-) -> User:
-    """The representative of a new activity: the explicit choice, else the type's default user, else the
-    relation's representative, else the user creating it."""
-    return explicit or activity_type.default_user or relation.representative or user
+@dataclasses.dataclass(frozen=True)
+class ActivityDefaults:
+    """What a new activity gets for what nobody chose (see activity_defaults)."""
+
+    representative: User
+    summary: str
+    note: str
+    all_day: bool
+
+    def as_json(self) -> dict:
+        """What the action form's script receives when the type or the relation changes."""
+        return {"representative": self.representative.pk, "summary": self.summary, "note": self.note,
+                "all_day": self.all_day}
+
+
+def activity_defaults(
+    *, user: User, activity_type: ActivityType | None = None, relation: Relation | None = None,
+    representative: User | None = None,
+) -> ActivityDefaults:
+    """The defaults of a new activity, the one rule the service, the form's initial values and the form's
+    script all follow: the representative is the type's default user, else the relation's
+    representative, else the user creating it (an explicit choice wins over all three); the summary and
+    note are the type's; it is timed when its type is a call or a meeting, else all day (the type's
+    is_calendar_item)."""
+    representative = (
+        representative
+        or (activity_type.default_user if activity_type is not None else None)
+        or (relation.representative if relation is not None else None)
+        or user
+    )
+    return ActivityDefaults(
+        representative=representative,
+        summary=activity_type.default_summary if activity_type is not None else "",
+        note=activity_type.default_note if activity_type is not None else "",
+        all_day=not activity_type.is_calendar_item if activity_type is not None else True,
+    )
 
 
 def activity_period(
@@ -144,7 +174,7 @@ def _activity_create(
     activity_type: ActivityType,
     start: datetime.date | datetime.datetime,
     end: datetime.date | datetime.datetime | None = None,
-    all_day: bool = True,
+    all_day: bool | None = None,
     contact: Contact | None = None,
     representative: User | None = None,
     participants: Iterable[User] = (),
@@ -159,23 +189,25 @@ def _activity_create(
 ) -> Activity:
     """Plan an activity, or record one that is already done (then its new status and priority apply now).
 
-    Empty summary and note take the type's defaults. With a `recurrence`, the activity is the first
-    occurrence of a series and the others are made too (see kadans.activities.series).
+    What is not given takes activity_defaults (all_day None: by the type). With a `recurrence`, the
+    activity is the first occurrence of a series and the others are made too (kadans.activities.occurrences).
     """
     if status == Activity.Status.CANCELLED:
         raise ValidationError({"status": _("A new activity cannot be cancelled.")})
     if recurrence is not None and status != Activity.Status.PLANNED:
         raise ValidationError({"repeat": _("Only a planned action can repeat.")})
     _validate_links(relation=relation, contact=contact, activity_type=activity_type, is_new=True)
+    defaults = activity_defaults(
+        user=user, activity_type=activity_type, relation=relation, representative=representative
+    )
+    all_day = defaults.all_day if all_day is None else all_day
     start_dt, end_dt = activity_period(all_day=all_day, start=start, end=end)
     now = timezone.now()
     activity = Activity(
         relation=relation, contact=contact, type=activity_type,
-        representative=activity_default_representative(
-            explicit=representative, activity_type=activity_type, relation=relation, user=user
-        ),
+        representative=defaults.representative,
         status=status, start=start_dt, end=end_dt, all_day=all_day,
-        summary=summary or activity_type.default_summary, note=note or activity_type.default_note,
+        summary=summary or defaults.summary, note=note or defaults.note,
         new_status=new_status, new_priority=new_priority, previous=previous, created_by=user,
     )
     if status == Activity.Status.DONE:
@@ -233,9 +265,9 @@ def activity_update(
     participants_before = frozenset(Participation.objects.filter(activity=activity).values_list("user_id", flat=True))
     if "representative" in fields and fields["representative"] is None:
         # emptied on the form: the same default as for a new activity
-        fields["representative"] = activity_default_representative(
-            explicit=None, activity_type=fields.get("type", activity.type), relation=activity.relation, user=user
-        )
+        fields["representative"] = activity_defaults(
+            user=user, activity_type=fields.get("type", activity.type), relation=activity.relation
+        ).representative
     type_changed = "type" in fields and fields["type"].pk != activity.type_id
     for field, value in fields.items():
         setattr(activity, field, value)
@@ -396,14 +428,12 @@ def activity_schedule_next(
     """Plan the activity that follows `previous` (Odoo's "schedule next"): on the same relation, with the
     same contact unless another is given, linked to it as its successor. Without a start it is due by the
     rule of `previous`'s type (chaining.next_start), counted from its completion, or from now while it is
-    still open; without `all_day`, calls and meetings are timed and the rest all-day."""
+    still open; without `all_day`, by activity_defaults."""
     if start is None:
         schedule = chaining.next_start(
             after=previous, next_type=activity_type, completed_at=previous.done_at or timezone.now(), tz=user.tzinfo
         )
         start, end, all_day = schedule.start_value, None, schedule.all_day
-    elif all_day is None:
-        all_day = not activity_type.is_calendar_item
     fields.setdefault("contact", previous.contact)
     return activity_create(
         user=user, relation=previous.relation, activity_type=activity_type, start=start, end=end,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_activities, name="mine"),
     path("new/", views.activity_create, name="create"),
     path("relation-fields/", views.relation_fields, name="relation_fields"),
+    path("defaults/", views.activity_defaults, name="defaults"),
     path("counters/", boards.counters, name="counters"),
     path("pipeline/", boards.pipeline, name="pipeline"),
     path("pipeline/move/", boards.pipeline_move, name="pipeline_move"),

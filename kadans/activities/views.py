@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kadans.accounts.models import User
 from kadans.accounts.permissions import can_edit_activity
 from kadans.activities import series, services
 from kadans.activities.access import activity_for_edit
@@ -52,30 +53,34 @@ def _form_context(request, form, formset, activity=None):
     return {
         "form": form, "formset": formset, "activity": activity, "relation": relation,
         "product_prices": {p.pk: str(p.cost_price) for p in products},
-        "type_defaults": form.type_defaults(),
+        "defaults_url": reverse("activities:defaults"),
         "next": _next_url(request, ""),
     }
+
+
+def _chosen_relation_and_type(get) -> tuple[Relation | None, ActivityType | None]:
+    """The relation and the (active) type a query string names; None for what it does not name well."""
+    relation = activity_type = None
+    if is_id(relation_id := get.get("relation", "")):
+        relation = Relation.objects.filter(pk=relation_id).select_related("representative").first()
+    if is_id(type_id := get.get("type", "")):
+        activity_type = ActivityType.objects.filter(pk=type_id, active=True).select_related("default_user").first()
+    return relation, activity_type
 
 
 def _initial_from_query(request) -> dict:
     """Pre-fill a new action from the query string: relation, type, start date and time, end date and
     time, previous activity (as "done & schedule next" and the calendar send them). Bad values are ignored."""
-    initial = {"start_date": timezone.localdate(), "all_day": True, "status": Activity.Status.PLANNED}
+    initial = {"start_date": timezone.localdate(), "status": Activity.Status.PLANNED}
     get = request.GET
-    if is_id(relation_id := get.get("relation", "")):
-        relation = Relation.objects.filter(pk=relation_id).select_related("representative").first()
-        if relation is not None:
-            initial["relation"] = relation.pk
-            initial["representative"] = relation.representative_id
-    if is_id(type_id := get.get("type", "")):
-        activity_type = ActivityType.objects.filter(pk=type_id, active=True).first()
-        if activity_type is not None:
-            initial["type"] = activity_type.pk
-            initial["summary"] = activity_type.default_summary
-            initial["note"] = activity_type.default_note
-            initial["all_day"] = not activity_type.is_calendar_item
-            if activity_type.default_user_id:
-                initial["representative"] = activity_type.default_user_id
+    relation, activity_type = _chosen_relation_and_type(get)
+    defaults = services.activity_defaults(user=request.user, activity_type=activity_type, relation=relation)
+    initial.update(representative=defaults.representative.pk, summary=defaults.summary, note=defaults.note,
+                   all_day=defaults.all_day)
+    if relation is not None:
+        initial["relation"] = relation.pk
+    if activity_type is not None:
+        initial["type"] = activity_type.pk
     try:
         if get.get("start"):
             initial["start_date"] = datetime.date.fromisoformat(get["start"])
@@ -149,13 +154,27 @@ def activity_edit(request, pk: int):
 
 @require_GET
 def relation_fields(request):
-    """When a relation is chosen on the action form: its contacts, and its representative as default."""
-    relation_id = request.GET.get("relation", "")
-    relation = get_object_or_404(
-        Relation.objects.select_related("representative"), pk=int(relation_id) if is_id(relation_id) else 0
+    """When a relation is chosen on the action form: its contacts, and the representative by
+    activity_defaults for the chosen type (the one the user picked, when they picked one)."""
+    relation, activity_type = _chosen_relation_and_type(request.GET)
+    if relation is None:
+        raise Http404
+    chosen = request.GET.get("representative", "")
+    explicit = User.objects.filter(pk=chosen, is_active=True).first() if is_id(chosen) else None
+    defaults = services.activity_defaults(
+        user=request.user, activity_type=activity_type, relation=relation, representative=explicit
     )
-    form = ActivityForm(initial={"relation": relation.pk, "representative": relation.representative_id})
+    form = ActivityForm(initial={"relation": relation.pk, "representative": defaults.representative.pk})
     return render(request, "activities/activity_form.html#relation-fields", {"form": form, "relation": relation})
+
+
+@require_GET
+def activity_defaults(request):
+    """What a new activity gets for the type and relation chosen so far (services.activity_defaults), as
+    JSON for the action form's script; it fills only what the user has not filled in."""
+    relation, activity_type = _chosen_relation_and_type(request.GET)
+    defaults = services.activity_defaults(user=request.user, activity_type=activity_type, relation=relation)
+    return JsonResponse(defaults.as_json())
 
 
 @require_GET

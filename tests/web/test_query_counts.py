@@ -97,8 +97,8 @@ PAGES = [
     ("/relations/{relation}/", 9),
     ("/activities/pipeline/", 16),  # a count and a page of cards per status (4), their next activities
     ("/activities/overview/", 9),
-    ("/activities/new/", 10),
-    ("/activities/{done}/edit/", 15),  # products read once for all cost lines (BaseCostLineFormSet)
+    ("/activities/new/", 9),  # the types' defaults come from /activities/defaults/ when a type is chosen
+    ("/activities/{done}/edit/", 14),  # products read once for all cost lines (BaseCostLineFormSet)
     ("/activities/{call}/menu/?next=/activities/", 3),
     ("/notifications/bell/", 4),  # the unread count and the navigation's counters (one query)
     ("/calendar/events/?start=2026-06-01T00:00:00%2B02:00&end=2026-07-01T00:00:00%2B02:00", 4),  # operation a

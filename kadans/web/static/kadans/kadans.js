@@ -23,25 +23,42 @@
       });
     }
 
-    // Changing the type fills only what is still empty: never overwrite what the user typed.
-    var defaults = JSON.parse((document.getElementById("type-defaults") || {}).textContent || "{}");
+    // The defaults of a new action come from the server (activities:defaults), which follows the one
+    // documented rule: the type's default user, else the relation's representative, else you. They fill
+    // only what the user has not chosen: a field the user changed, or text they typed, stays.
     var typeSelect = form.querySelector("select[name=type]");
-    if (typeSelect) {
-      typeSelect.addEventListener("change", function () {
-        var d = defaults[typeSelect.value];
-        if (!d) return;
-        var summary = form.querySelector("[name=summary]"), note = form.querySelector("[name=note]");
-        var rep = form.querySelector("select[name=representative]");
-        if (summary && !summary.value) summary.value = d.summary;
-        if (note && !note.value) note.value = d.note;
-        if (rep && !rep.value && d.user) rep.value = d.user;
-        var startTime = form.querySelector("[name=start_time]");
-        if (allDay && startTime && !startTime.value && !allDay.dataset.touched) {
-          allDay.checked = d.all_day;
-          form.classList.toggle("is-all-day", allDay.checked);
-        }
-      });
+    var filled = {};
+    function touched(field) { return field && field.dataset.touched === "1"; }
+    function fill(name, value) {
+      var field = form.querySelector("[name=" + name + "]");
+      if (!field || touched(field)) return;
+      if ((name === "summary" || name === "note") && field.value && field.value !== filled[name]) return;
+      field.value = value == null ? "" : value;
+      filled[name] = field.value;
     }
+    form.addEventListener("change", function (event) {
+      if (event.isTrusted && event.target.name === "representative") event.target.dataset.touched = "1";
+    });
+    function applyDefaults() {
+      if (!form.dataset.defaultsUrl) return;
+      var relation = form.querySelector("input[name=relation]");
+      var query = "?type=" + encodeURIComponent(typeSelect ? typeSelect.value : "") +
+        "&relation=" + encodeURIComponent(relation ? relation.value : "");
+      fetch(form.dataset.defaultsUrl + query, { headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (d) {
+          if (!d) return;
+          if (!form.dataset.existing) fill("representative", d.representative); // an action keeps its own
+          fill("summary", d.summary);
+          fill("note", d.note);
+          var startTime = form.querySelector("[name=start_time]");
+          if (allDay && startTime && !startTime.value && !touched(allDay)) {
+            allDay.checked = d.all_day;
+            form.classList.toggle("is-all-day", allDay.checked);
+          }
+        });
+    }
+    if (typeSelect) typeSelect.addEventListener("change", applyDefaults);
     if (allDay) allDay.addEventListener("click", function () { allDay.dataset.touched = "1"; });
 
     var repeat = form.querySelector("select[name=repeat]"), repeatFields = document.getElementById("repeat-fields");
@@ -105,8 +122,16 @@
         form.querySelector("input[name=relation]").value = button.dataset.relationId;
         document.getElementById("relation-search").value = button.dataset.relationName;
         results.innerHTML = "";
-        htmx.ajax("GET", results.dataset.fieldsUrl + "?relation=" + button.dataset.relationId,
-          { target: "#relation-fields", swap: "outerHTML" });
+        var rep = form.querySelector("select[name=representative]");
+        var query = "?relation=" + button.dataset.relationId +
+          "&type=" + encodeURIComponent(typeSelect ? typeSelect.value : "") +
+          (touched(rep) ? "&representative=" + encodeURIComponent(rep.value) : "");
+        htmx.ajax("GET", results.dataset.fieldsUrl + query, { target: "#relation-fields", swap: "outerHTML" })
+          .then(function () {
+            // the representative's select is new; the user's own choice (sent along) stays theirs
+            var fresh = form.querySelector("select[name=representative]");
+            if (fresh && touched(rep)) fresh.dataset.touched = "1";
+          });
       });
     }
   }
