@@ -11,7 +11,7 @@ from kadans.accounts.permissions import assignable_representatives
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.occurrences import recurrence_from
 from kadans.activities.recurrence import MAX_OCCURRENCES, WEEKDAY_CHOICES, WEEKDAYS, Recurrence
-from kadans.activities.services import CostLineData
+from kadans.activities.services import CostLineData, activity_period
 from kadans.core.fields import ModelChoiceField
 from kadans.core.time import company_tz
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
@@ -107,7 +107,7 @@ class ActivityForm(forms.Form):
             relation_id = int(relation_id) if relation_id else None
         except (TypeError, ValueError):
             relation_id = None
-        # any contact is accepted here; clean() checks it belongs to the relation, with a clear message
+        # any contact is accepted here; the service checks it belongs to the relation, with a clear message
         self.fields["contact"].queryset = Contact.objects.all()
         self.contact_choices = (
             Contact.objects.filter(relation_id=relation_id) if relation_id else Contact.objects.none()
@@ -168,18 +168,17 @@ class ActivityForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["recurrence"] = self._clean_recurrence(data)
-        relation, contact = data.get("relation"), data.get("contact")
+        relation = data.get("relation")
         previous = data.get("previous")
         if relation and previous and previous.relation_id != relation.pk:
             data["previous"] = None
-        if relation and contact and contact.relation_id != relation.pk:
-            self.add_error("contact", _("This contact does not belong to the chosen relation."))
+        # whether the contact belongs to the relation is the service's rule (its error lands on the field)
         start_date = data.get("start_date")
         if not start_date:
             return data
         end_date = data.get("end_date") or start_date
         if data.get("all_day"):
-            data["start"], data["end"] = start_date, end_date
+            start, end = start_date, end_date
         else:
             start_time = data.get("start_time")
             if start_time is None:
@@ -187,14 +186,11 @@ class ActivityForm(forms.Form):
                 return data
             start = timezone.make_aware(datetime.datetime.combine(start_date, start_time))
             end_time = data.get("end_time")
-            end = (
-                timezone.make_aware(datetime.datetime.combine(end_date, end_time))
-                if end_time
-                else start + datetime.timedelta(hours=1)
-            )
-            data["start"], data["end"] = start, end
-        if data["end"] < data["start"]:
-            self.add_error("end_date", _("The end cannot be before the start."))
+            end = timezone.make_aware(datetime.datetime.combine(end_date, end_time)) if end_time else None
+        try:
+            data["start"], data["end"] = activity_period(all_day=bool(data.get("all_day")), start=start, end=end)
+        except ValidationError as error:  # the period's own rule: the end is never before the start
+            self.add_error("end_date", error.message_dict["end"])
         return data
 
     def service_kwargs(self) -> dict:
