@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import activity_read_filter
@@ -115,11 +116,14 @@ def activity_list(
     involving: User | None = None,
     status: str = "",
     activity_type=None,
-    start_from: datetime.datetime | None = None,
-    start_before: datetime.datetime | None = None,
+    due_from: datetime.date | None = None,
+    due_until: datetime.date | None = None,
+    tz: datetime.tzinfo | None = None,
     sort: str = "start",
 ) -> QuerySet[Activity]:
-    """The activities `user` may read, filtered as the API's list asks, in a deterministic order."""
+    """The activities `user` may read, filtered as the API's list asks, in a deterministic order. Due
+    dates are read as due_state reads them: all-day activities on the company's dates, timed ones in `tz`
+    (by default the current, the user's, time zone)."""
     qs = visible_activities(user)
     if relation is not None:
         qs = qs.filter(relation_id=relation)
@@ -131,8 +135,9 @@ def activity_list(
         qs = qs.filter(status=status)
     if activity_type is not None:
         qs = qs.filter(type_id=activity_type)
-    if start_from is not None:
-        qs = qs.filter(start__gte=start_from)
-    if start_before is not None:
-        qs = qs.filter(start__lt=start_before)
+    tz = tz or timezone.get_current_timezone()
+    if due_from is not None:
+        qs = qs.exclude(due_before(due_from, tz))
+    if due_until is not None:
+        qs = qs.filter(due_before(due_until + datetime.timedelta(days=1), tz))
     return with_details(qs).order_by(*ACTIVITY_SORTS.get(sort, ACTIVITY_SORTS["start"]))

@@ -31,7 +31,6 @@ from kadans.api.common import (
     Text200,
     When,
     aware,
-    day_start,
     forbid,
     get_or_404,
     lookup,
@@ -217,8 +216,10 @@ class ActivityFilters(PageParams):
     mine: bool = Field(False, description="Where the caller is the representative or a participant.")
     status: ActivityStatus | None = None
     type: Id | None = None
-    due_from: Day | None = Field(None, description="Due on or after this day (the caller's time zone).")
-    due_until: Day | None = Field(None, description="Due on or before this day (the caller's time zone).")
+    due_from: Day | None = Field(None, description="Due on or after this day (all-day activities by their date, "
+                                 "timed ones in the caller's time zone).")
+    due_until: Day | None = Field(None, description="Due on or before this day (all-day activities by their date, "
+                                  "timed ones in the caller's time zone).")
     sort: Literal[tuple(selectors.ACTIVITY_SORTS)] = "start"
 
 
@@ -228,8 +229,7 @@ def list_activities(request, filters: Query[ActivityFilters]):
         user=request.user, relation=filters.relation, representative=filters.representative,
         involving=request.user if filters.mine else filters.user, status=filters.status or "",
         activity_type=filters.type,
-        start_from=day_start(filters.due_from) if filters.due_from else None,
-        start_before=day_start(filters.due_until + datetime.timedelta(days=1)) if filters.due_until else None,
+        due_from=filters.due_from, due_until=filters.due_until,
         sort=filters.sort,
     )
     return paginate(qs, filters, lambda a: activity_out(a, request.user))

@@ -9,11 +9,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.utils import timezone
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_representatives_q
-from kadans.activities.models import Activity
+from kadans.activities.models import Activity, due_before
 from kadans.activities.rows import Row, rows_of
 from kadans.relations.models import Relation
 from kadans.reports import periods
@@ -50,28 +49,26 @@ def dashboard(
     """Six queries, however much data there is."""
     visible = visible_representatives_q(user, "representative")
     activities = Activity.objects.filter(visible)
-    due_now = rows_of(activities.filter(status=PLANNED, start__lt=tomorrow_start).order_by("start", "id")[:LIST_SIZE])
+    # due as due_state says: all-day activities on the company's dates, timed ones in the user's days
+    tz = today_start.tzinfo
+    overdue, due_by_tomorrow = due_before(today, tz), due_before(today + datetime.timedelta(days=1), tz)
+    due_now = rows_of(activities.filter(due_by_tomorrow, status=PLANNED).order_by("start", "id")[:LIST_SIZE])
     due_by_rep = list(
-        activities.filter(status=PLANNED, start__lt=tomorrow_start)
+        activities.filter(due_by_tomorrow, status=PLANNED)
         .values("representative_id", *REP_NAME)
         .annotate(
-            overdue=Count("id", filter=Q(start__lt=today_start)),
-            today=Count("id", filter=Q(start__gte=today_start)),
-            all_overdue=total_over(Count("id", filter=Q(start__lt=today_start))),
-            all_today=total_over(Count("id", filter=Q(start__gte=today_start))),
+            overdue=Count("id", filter=overdue),
+            today=Count("id", filter=~overdue),
+            all_overdue=total_over(Count("id", filter=overdue)),
+            all_today=total_over(Count("id", filter=~overdue)),
         )
         .order_by("-overdue", *REP_ORDER)
     )
 
     # this week in the user's own days, Monday to Sunday
     week = periods.this_week(today)
-    tz = timezone.get_current_timezone()
-    week_start, week_end = (
-        datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-        for day in (week.start, week.end + datetime.timedelta(days=1))
-    )
     week_by_rep = list(
-        activities.filter(start__gte=week_start, start__lt=week_end)
+        activities.filter(due_before(week.end + datetime.timedelta(days=1), tz)).exclude(due_before(week.start, tz))
         .exclude(status=Activity.Status.CANCELLED)
         .values("representative_id", *REP_NAME)
         .annotate(done=Count("id", filter=Q(status=DONE)), planned=Count("id"))
