@@ -694,21 +694,25 @@ def _heavy_markdown(result: dict) -> list[str]:
         f"{usual.get('relation_c_activities', '?')}), on a second database loaded with "
         f"`bench_generate --heavy-rep` (load {heavy['load']['seconds'].get('total', 0):.1f} s):",
         "",
-        "| op | what | median ms | heavy median ms | heavy p95 ms | SQL queries (usual / heavy) "
-        "| bare SQL median ms | heavy bare SQL median (p95) ms |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| op | what | median ms | heavy median ms | heavy p95 ms | server CPU ms (usual / heavy) "
+        "| SQL queries (usual / heavy) | response kB (usual / heavy) | bare SQL median ms (rows) "
+        "| heavy bare SQL median ms (rows) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for key in ("a", "b", "c"):
         op, big = result["operations"].get(key, {}), heavy["operations"].get(key, {})
         if not big.get("available"):
-            lines.append(f"| {key} | {OPERATIONS[key]} | | not available | | | | |")
+            lines.append(f"| {key} | {OPERATIONS[key]} | | not available | | | | | | |")
             continue
         floor, big_floor = op.get("floor"), big.get("floor")
         usual_median = f"{op['median_ms']:.1f}" if op.get("available") else ""
-        floor_text = f"{floor['median_ms']:.2f}" if floor else ""
-        big_floor_text = f"{big_floor['median_ms']:.2f} ({big_floor['p95_ms']:.2f})" if big_floor else ""
+        floor_text = f"{floor['median_ms']:.2f} ({floor['rows']})" if floor else ""
+        big_floor_text = f"{big_floor['median_ms']:.2f} ({big_floor['rows']})" if big_floor else ""
+        cpu = " / ".join(f"{x['server_cpu_median_ms']:.1f}" if x.get("server_cpu_median_ms") is not None else "–"
+                         for x in (op, big))
+        size = " / ".join(f"{x['bytes'] / 1000:.0f}" if x.get("bytes") is not None else "–" for x in (op, big))
         lines.append(f"| {key} | {OPERATIONS[key]} | {usual_median} | {big['median_ms']:.1f} | {big['p95_ms']:.1f} | "
-                     f"{_queries(op)} / {_queries(big)} | {floor_text} | {big_floor_text} |")
+                     f"{cpu} | {_queries(op)} / {_queries(big)} | {size} | {floor_text} | {big_floor_text} |")
     return lines
 
 
