@@ -1,4 +1,5 @@
-"""The benchmark run: workload → database → gunicorn → operations a–h over HTTP → JSON and Markdown.
+"""The benchmark run: workload → database → gunicorn → operations a–h over HTTP → JSON and Markdown;
+with heavy_rep, a–c once more on a second database where rep01 has ten times the usual history.
 
 Everything that touches the benchmark database runs in a child process whose environment points at it
 (DATABASE_URL or KADANS_DATA_DIR), exactly as the server does; this process only orchestrates and talks
@@ -24,7 +25,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 from kadans.bench.client import Session
+from kadans.bench.workload import HEAVY_REP, write_workload
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 OPERATIONS = {
@@ -126,7 +131,7 @@ class Options:
     db: str
     database_url: str | None
     out: Path
-    generator: Path
+    data: Path | None  # workload files made elsewhere, loaded as they are; None: kadans.bench.workload writes them
     anchor: datetime.date
     requests: int
     warmup: int
@@ -137,6 +142,8 @@ class Options:
     concurrency_workers: int
     concurrency_threads: int
     command: str
+    heavy_rep: bool = False
+    heavy_factor: int = 10
 
 
 class Benchmark:
@@ -150,14 +157,17 @@ class Benchmark:
 
     # ---- environment ------------------------------------------------------------------------------
 
-    def data_dir(self) -> Path:
-        folder = self.o.out / "data" / f"S{self.o.scale:g}-seed{self.o.seed}-{self.o.anchor}"
-        if not (folder / "status_changes.csv").exists():
-            log(f"generating the workload at S={self.o.scale:g} into {folder}")
-            subprocess.run([
-                sys.executable, str(self.o.generator), "--scale", str(self.o.scale), "--seed", str(self.o.seed),
-                "--anchor", self.o.anchor.isoformat(), "--out", str(folder),
-            ], check=True)
+    def data_dir(self, heavy: bool = False) -> Path:
+        o = self.o
+        if o.data is not None and not heavy:
+            return o.data
+        name = f"kadans-S{o.scale:g}-seed{o.seed}-{o.anchor}" + (f"-{HEAVY_REP}x{o.heavy_factor}" if heavy else "")
+        folder = o.out / "data" / name
+        if not (folder / "status_changes.csv").exists():  # written last: a complete set
+            log(f"generating the workload at S={o.scale:g}{' (heavy ' + HEAVY_REP + ')' if heavy else ''} "
+                f"into {folder}")
+            write_workload(folder, scale=o.scale, seed=o.seed, anchor=o.anchor,
+                           heavy_rep=HEAVY_REP if heavy else None, heavy_factor=o.heavy_factor)
         return folder
 
     def setup_env(self) -> None:
@@ -192,13 +202,13 @@ class Benchmark:
     def manage_json(self, *args: str) -> dict:
         return json.loads(self.manage(*args, capture=True).strip().splitlines()[-1])
 
-    def load(self) -> dict:
+    def load(self, heavy: bool = False) -> dict:
         """h: migrate an empty database, then time the loader (the command's own wall clock: reading,
         checking and inserting, without Python's start-up)."""
         if self.o.db == "sqlite":
             shutil.rmtree(self.workdir / "data", ignore_errors=True)
         self.manage("migrate", "--noinput", "-v0")
-        folder = self.data_dir()
+        folder = self.data_dir(heavy)
         started = time.perf_counter()
         out = self.manage("bench_load", str(folder), "--password", PASSWORD, capture=True)
         wall = time.perf_counter() - started
@@ -271,10 +281,9 @@ class Benchmark:
         result["load_average"] = round(os.getloadavg()[0], 2)
         return result
 
-    def operations(self, targets: dict) -> dict:
+    def get_urls(self, targets: dict) -> dict[str, list[str]]:
+        """The GET operations' URLs (the first that answers 200 is measured)."""
         o = self.o
-        s = self.session()
-        results: dict[str, dict] = {}
         monday = o.anchor - datetime.timedelta(days=o.anchor.weekday())
         next_monday = monday + datetime.timedelta(days=7)
 
@@ -293,6 +302,13 @@ class Benchmark:
             "f": [f"/reports/costs/?start={year}-01-01&end={year}-12-31&group=representative,month"],
             "g": [f"/reports/conversions/?start={year}-01-01&end={year}-12-31"],
         }
+        return get_ops
+
+    def operations(self, targets: dict) -> dict:
+        o = self.o
+        s = self.session()
+        results: dict[str, dict] = {}
+        get_ops = self.get_urls(targets)
         for key in ("a", "b", "c"):
             results[key] = self._get_op(s, key, get_ops[key])
 
@@ -451,6 +467,64 @@ class Benchmark:
             "error_samples": errors[:10], "verify": verify,
         }
 
+    # ---- a heavy representative -------------------------------------------------------------------
+
+    def heavy(self) -> dict:
+        """a–c (with the floor of a and b) on a second database loaded with the workload in which rep01
+        has heavy_factor times the usual history (kadans.bench.workload, heavy_rep): how the operations
+        of one user grow with that user's volume. The database is removed afterwards."""
+        o = self.o
+        saved = self.env, self.workdir
+        self.workdir = self.workdir.with_name(self.workdir.name + "-heavy")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.env = dict(self.env, KADANS_DATA_DIR=str(self.workdir / "data"))
+        second = None
+        try:
+            if o.db == "postgres":
+                second = self._second_database(saved[0]["DATABASE_URL"])
+                self.env["DATABASE_URL"] = second
+            result: dict = {"user": HEAVY_REP, "factor": o.heavy_factor, "load": self.load(heavy=True)}
+            self.manage_json("bench_db", "settle")
+            targets = self.manage_json("bench_db", "targets", "--need", "0")
+            result["targets"] = {k: targets[k] for k in ("relation_c", "relation_c_activities", "user_id",
+                                                         "user_activities")}
+            self.start_server()
+            try:
+                s = self.session()
+                urls = self.get_urls(targets)
+                ops = {key: self._get_op(s, key, urls[key]) for key in ("a", "b", "c")}
+            finally:
+                self.stop_server()
+            monday = o.anchor - datetime.timedelta(days=o.anchor.weekday())
+            floor = self.manage_json("bench_db", "floor", "--week", monday.isoformat(), "--n", str(o.requests))
+            for key in ("a", "b"):
+                ops[key]["floor"] = floor[key]
+            result["operations"] = ops
+            return result
+        finally:
+            self.stop_server()
+            if o.db == "sqlite":
+                shutil.rmtree(self.workdir / "data", ignore_errors=True)
+            elif second is not None:
+                self._drop_database(saved[0]["DATABASE_URL"], second)
+            self.env, self.workdir = saved
+
+    @staticmethod
+    def _second_database(url: str) -> str:
+        """An empty database beside url's, on the same server (its role must be allowed to create one)."""
+        parts = urllib.parse.urlsplit(url)
+        name = parts.path.lstrip("/") + "_heavy"
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+    @staticmethod
+    def _drop_database(url: str, second: str) -> None:
+        name = urllib.parse.urlsplit(second).path.lstrip("/")
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
     # ---- the whole run ----------------------------------------------------------------------------
 
     def run(self) -> dict:
@@ -476,7 +550,8 @@ class Benchmark:
             result["settle"] = self.manage_json("bench_db", "settle")
             self.manage("collectstatic", "--noinput", "-v0")
             targets = self.manage_json("bench_db", "targets", "--need", str(o.warmup + o.requests))
-            result["targets"] = {k: targets[k] for k in ("relation_c", "relation_c_activities", "user_id")}
+            result["targets"] = {k: targets[k] for k in ("relation_c", "relation_c_activities", "user_id",
+                                                         "user_activities")}
             result["meta"]["database"] = targets["database"]
             self.start_server()
             try:
@@ -499,6 +574,9 @@ class Benchmark:
                     result["concurrency"] = self.concurrency(targets)
                 finally:
                     self.stop_server()
+            if o.heavy_rep:
+                log(f"heavy representative: {HEAVY_REP} with {o.heavy_factor}x the usual history, a second database")
+                result["heavy_rep"] = self.heavy()
         finally:
             self.stop_server()
             if self.cluster is not None:
@@ -522,6 +600,7 @@ class Benchmark:
             "python": platform.python_version(), "django": django.get_version(),
             "machine": f"{os.cpu_count()} cores, {platform.machine()}", "requests": self.o.requests,
             "warmup": self.o.warmup, "server": "gunicorn -w 1 (sync), DEBUG=0",
+            "workload": str(self.o.data) if self.o.data else "kadans.bench.workload",
         }
 
 
@@ -576,6 +655,7 @@ def markdown(result: dict) -> str:
         cpu = f"{op['server_cpu_median_ms']:.1f}" if op.get("server_cpu_median_ms") is not None else ""
         lines.append(f"| {key} | {label} | {median} | {p95} | {cpu} | {queries} | {floor_text} | {target} | "
                      f"{_met(key, op, meta['scale'])} |")
+    lines += _heavy_markdown(result)
     conc = result.get("concurrency")
     if conc:
         v = conc["verify"]
@@ -594,6 +674,46 @@ def markdown(result: dict) -> str:
             f"operation e: {v['e_next_exactly_one']}/{v['e_completed']} completions with exactly one next.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _queries(op: dict) -> str:
+    found = sorted(set(op.get("queries") or []))
+    return "–".join(str(q) for q in (found[0], found[-1])) if len(found) > 1 else "".join(map(str, found))
+
+
+def _heavy_markdown(result: dict) -> list[str]:
+    heavy = result.get("heavy_rep")
+    if not heavy:
+        return []
+    usual, mine = result.get("targets", {}), heavy["targets"]
+    lines = [
+        "",
+        f"Heavy representative: {heavy['user']} with {heavy['factor']}× the usual history "
+        f"({mine.get('user_activities', '?')} activities as representative instead of "
+        f"{usual.get('user_activities', '?')}; relation c {mine['relation_c_activities']} activities instead of "
+        f"{usual.get('relation_c_activities', '?')}), on a second database loaded with "
+        f"`bench_generate --heavy-rep` (load {heavy['load']['seconds'].get('total', 0):.1f} s):",
+        "",
+        "| op | what | median ms | heavy median ms | heavy p95 ms | server CPU ms (usual / heavy) "
+        "| SQL queries (usual / heavy) | response kB (usual / heavy) | bare SQL median ms (rows) "
+        "| heavy bare SQL median ms (rows) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for key in ("a", "b", "c"):
+        op, big = result["operations"].get(key, {}), heavy["operations"].get(key, {})
+        if not big.get("available"):
+            lines.append(f"| {key} | {OPERATIONS[key]} | | not available | | | | | | |")
+            continue
+        floor, big_floor = op.get("floor"), big.get("floor")
+        usual_median = f"{op['median_ms']:.1f}" if op.get("available") else ""
+        floor_text = f"{floor['median_ms']:.2f} ({floor['rows']})" if floor else ""
+        big_floor_text = f"{big_floor['median_ms']:.2f} ({big_floor['rows']})" if big_floor else ""
+        cpu = " / ".join(f"{x['server_cpu_median_ms']:.1f}" if x.get("server_cpu_median_ms") is not None else "–"
+                         for x in (op, big))
+        size = " / ".join(f"{x['bytes'] / 1000:.0f}" if x.get("bytes") is not None else "–" for x in (op, big))
+        lines.append(f"| {key} | {OPERATIONS[key]} | {usual_median} | {big['median_ms']:.1f} | {big['p95_ms']:.1f} | "
+                     f"{cpu} | {_queries(op)} / {_queries(big)} | {size} | {floor_text} | {big_floor_text} |")
+    return lines
 
 
 def write_results(result: dict, out: Path) -> tuple[Path, Path]:

@@ -5,7 +5,7 @@ one transaction with a savepoint per row, so that a row the services refuse is n
 or a dry run, rolls the whole transaction back: all or nothing. The report names each bad row by its
 number as a spreadsheet shows it (the header is row 1).
 
-The benchmark workload (a folder of eight CSV files) has its own bulk path: kadans.bench.loader.
+The benchmark workload (a folder of eight CSV files) has its own bulk path: kadans.integrations.workload.
 """
 
 from __future__ import annotations

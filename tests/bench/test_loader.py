@@ -1,5 +1,7 @@
-"""The benchmark's loader (kadans.bench.loader): the workload's CSV files become relations, contacts and
-activities by the app's rules, all or nothing. (The benchmark itself is a command, never a test.)"""
+"""The benchmark's loader (kadans.bench.loader, the workload import of kadans.integrations.workload):
+the workload's CSV files become relations, contacts and activities by the app's rules, all or nothing.
+FILES is a small set written by hand, not by the project's generator: the loader takes any files in the
+format, whoever wrote them. (The benchmark itself is a command, never a test.)"""
 
 import datetime
 import zoneinfo
@@ -131,10 +133,10 @@ def test_the_foreign_keys_dropped_for_loading_are_back(tmp_path):
 def test_a_dangling_reference_fails_when_the_foreign_keys_come_back(tmp_path, monkeypatch):
     """The rows are checked when the constraints are added again: a reference the loader's own checks
     missed fails the load, and nothing stays (neither rows nor dropped constraints)."""
-    from kadans.bench import loader
+    from kadans.integrations import workload
 
     before = _foreign_keys()
-    real = loader._bulk
+    real = workload._bulk
 
     def with_a_dangling_relation(model, names, rows, **kwargs):
         if model is Activity:
@@ -142,7 +144,7 @@ def test_a_dangling_reference_fails_when_the_foreign_keys_come_back(tmp_path, mo
             rows = ((*row[:at], 999_999, *row[at + 1:]) for row in rows)
         return real(model, names, rows, **kwargs)
 
-    monkeypatch.setattr(loader, "_bulk", with_a_dangling_relation)
+    monkeypatch.setattr(workload, "_bulk", with_a_dangling_relation)
     with pytest.raises(IntegrityError):
         load_workload(write(tmp_path), drop_foreign_keys=True)
     assert not Activity.objects.exists() and not Relation.objects.exists()

@@ -1,10 +1,7 @@
 """Import from CSV and XLSX: mapping, every bad row named, all or nothing; the command; the web wizard."""
 
 import io
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,6 +10,7 @@ from openpyxl import Workbook
 
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, CostLine, Participation, Product
+from kadans.bench.workload import write_workload
 from kadans.integrations.importer import default_mapping, run_import
 from kadans.integrations.models import ImportJob
 from kadans.integrations.tabular import read_table
@@ -20,7 +18,6 @@ from kadans.relations.models import Contact, Relation, StatusChange
 from tests.factories import ContactFactory, ProductFactory, RelationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_data.py"
 
 
 def csv_bytes(text: str) -> bytes:
@@ -167,8 +164,7 @@ def test_the_command_imports_a_file_all_or_nothing(tmp_path, rep):
 
 
 def test_the_command_loads_a_benchmark_workload(tmp_path):
-    subprocess.run([sys.executable, str(BENCH), "--scale", "0.002", "--out", str(tmp_path)], check=True,
-                   capture_output=True)
+    write_workload(tmp_path, scale=0.002)
     call_command("kadans_import", "workload", str(tmp_path), "--dry-run", stdout=io.StringIO())
     assert not Relation.objects.exists()
     out = io.StringIO()
@@ -178,8 +174,7 @@ def test_the_command_loads_a_benchmark_workload(tmp_path):
 
 
 def test_a_bad_workload_loads_nothing(tmp_path):
-    subprocess.run([sys.executable, str(BENCH), "--scale", "0.002", "--out", str(tmp_path)], check=True,
-                   capture_output=True)
+    write_workload(tmp_path, scale=0.002)
     path = tmp_path / "activities.csv"
     lines = path.read_text().splitlines()
     lines[5] = lines[5].replace(",call,", ",teleport,").replace(",todo,", ",teleport,").replace(

@@ -137,6 +137,7 @@ class Command(BaseCommand):
             database = f"SQLite {sqlite3.sqlite_version}"
         return {
             "database": database, "user_id": me.pk, "relation_c": busiest[0], "relation_c_activities": busiest[1],
+            "user_activities": Activity.objects.filter(representative=me).count(),
             "relations_d": list(Relation.objects.filter(representative=me).order_by("id").values_list(
                 "id", flat=True)[:10]),
             "type_d": todo.pk, "complete_e": e_ids, "clients": clients,

@@ -1,4 +1,4 @@
-"""Load the benchmark workload (CSV files from ../shared/bench/gen_data.py) into the database."""
+"""Load a workload folder (the CSV files of `bench_generate`, or any files in that format) into the database."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Load a benchmark workload folder (users, organisations, contacts, activities, …) in one transaction."
 
     def add_arguments(self, parser):
-        parser.add_argument("folder", help="folder with the CSV files written by gen_data.py")
+        parser.add_argument("folder", help="folder with the eight CSV files (bench_generate writes them)")
         parser.add_argument("--password", default="bench", help="password of every loaded user (default: bench)")
 
     def handle(self, *args, folder, password, **options):

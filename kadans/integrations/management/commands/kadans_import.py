@@ -1,10 +1,11 @@
 """Import a CSV or XLSX file, all or nothing:
 
     manage.py kadans_import relations relations.xlsx [--dry-run] [--mapping name=Bedrijf --mapping city=Gemeente]
-    manage.py kadans_import workload ../shared/bench/out [--dry-run]
+    manage.py kadans_import workload FOLDER [--dry-run] [--password P]
 
-Kinds: relations, contacts, products, activities, cost_lines; `workload` loads a benchmark folder (the
-eight CSV files of gen_data.py) through kadans.bench.loader. Bad rows are listed and nothing is written.
+Kinds: relations, contacts, products, activities, cost_lines; `workload` loads a folder of the eight CSV
+files of the workload format (kadans.integrations.workload: the benchmark's, or another system's export).
+Bad rows are listed and nothing is written.
 """
 
 import json
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kadans.accounts.models import User
 from kadans.integrations.importer import KINDS, default_mapping, run_import
 from kadans.integrations.tabular import TableError, read_table
+from kadans.integrations.workload import LoadError, load_workload, read_and_check
 
 
 class Command(BaseCommand):
@@ -83,8 +85,6 @@ class Command(BaseCommand):
         return found
 
     def _workload(self, folder: Path, dry_run: bool, password: str | None):
-        from kadans.bench.loader import LoadError, load_workload, read_and_check
-
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder")
         try:
