@@ -25,6 +25,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import django
 import psycopg
 from psycopg import sql
 
@@ -591,8 +592,6 @@ class Benchmark:
                                         text=True).stdout.strip())
         except OSError:
             rev, dirty = "", False
-        import django
-
         return {
             "scale": self.o.scale, "db": self.o.db, "anchor": self.o.anchor.isoformat(), "seed": self.o.seed,
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -4,34 +4,25 @@ bare SQL of operations a and b, `verify` checks after the writes that nothing wa
 
 import datetime
 import json
+import sqlite3
 import statistics
 import time
 import zoneinfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count, Q
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, ActivityType
-from kadans.activities.selectors import user_activities, user_open_activities
+from kadans.activities.open_activities import OpenActivities
+from kadans.calendars.selectors import calendar_activities
 from kadans.relations.models import Relation
 
 PAGE = 50
-
-
-def calendar_queryset(user, start, end):
-    """The calendar's data for a period (operation a): the user's activities, as representative or
-    participant, that overlap it, with what an event shows (type colour, relation name)."""
-    return (
-        user_activities(user)
-        .filter(start__lt=end, end__gte=start)
-        .exclude(status=Activity.Status.CANCELLED)
-        .select_related("type", "relation")
-        .order_by("start", "id")
-    )
 
 
 def _time_statements(statements: list[tuple[str, object]], n: int) -> dict:
@@ -84,8 +75,6 @@ class Command(BaseCommand):
         during the first operations measured; production data is not measured seconds after a bulk load.
         On PostgreSQL also VACUUM: a database kept with --reuse carries the earlier runs' writes, whose
         pages index-only scans must visit until autovacuum comes by (the loader vacuums a fresh load)."""
-        from django.db import DatabaseError
-
         started = time.perf_counter()
         try:
             with connection.cursor() as cursor:
@@ -132,8 +121,6 @@ class Command(BaseCommand):
             version = connection.cursor().connection.info.server_version
             database = f"PostgreSQL {version // 10000}.{version % 100}"
         else:
-            import sqlite3
-
             database = f"SQLite {sqlite3.sqlite_version}"
         return {
             "database": database, "user_id": me.pk, "relation_c": busiest[0], "relation_c_activities": busiest[1],
@@ -153,35 +140,22 @@ class Command(BaseCommand):
         monday = datetime.date.fromisoformat(week)
         start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=tz)
         end = start + datetime.timedelta(days=7)
-        try:
-            from kadans.calendars.selectors import calendar_activities
-        except ImportError:
-            a_statements = [calendar_queryset(me, start, end).query.sql_with_params()]
-        else:
-            with CaptureQueriesContext(connection) as captured:
-                calendar_activities(start=start, end=end, user=me)
-            a_statements = [(q["sql"], None) for q in captured.captured_queries]
-        b_statements = []
-        try:
-            from kadans.activities.open_activities import OpenActivities
-        except ImportError:
-            b_statements = [user_open_activities(me)[:PAGE].query.sql_with_params()]
-        else:
-            user_tz = me.tzinfo
-            today_start = datetime.datetime.combine(datetime.datetime.now(user_tz).date(), datetime.time.min,
-                                                    tzinfo=user_tz)
-            tomorrow_start = today_start + datetime.timedelta(days=1)
-            with CaptureQueriesContext(connection) as captured:
-                page = OpenActivities(me, today_start=today_start, tomorrow_start=tomorrow_start, prefetch=PAGE)
-                page.counts()
-                page[0:PAGE]
-            b_statements = [(q["sql"], None) for q in captured.captured_queries]
+        with CaptureQueriesContext(connection) as captured:
+            calendar_activities(start=start, end=end, user=me)
+        a_statements = [(q["sql"], None) for q in captured.captured_queries]
+        user_tz = me.tzinfo
+        today_start = datetime.datetime.combine(datetime.datetime.now(user_tz).date(), datetime.time.min,
+                                                tzinfo=user_tz)
+        tomorrow_start = today_start + datetime.timedelta(days=1)
+        with CaptureQueriesContext(connection) as captured:
+            page = OpenActivities(me, today_start=today_start, tomorrow_start=tomorrow_start, prefetch=PAGE)
+            page.counts()
+            page[0:PAGE]
+        b_statements = [(q["sql"], None) for q in captured.captured_queries]
         return {"a": _time_statements(a_statements, n), "b": _time_statements(b_statements, n)}
 
     def queries(self, *, user, path, post, explain, **options):
         """Every SQL query of one request through Django's test client, with its time (and plan)."""
-        from django.test import Client
-
         client = Client()
         client.force_login(User.objects.get(username=user))
         with CaptureQueriesContext(connection) as captured:
