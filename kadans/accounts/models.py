@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a user is named everywhere: first and last name, else the username (User.__str__, and the
+    lists, the calendar and the reports that read these three as values)."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username
+
+
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     manager = models.ForeignKey(
@@ -50,7 +56,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
 
     @property
     def is_administrator(self) -> bool:

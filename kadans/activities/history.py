@@ -16,6 +16,7 @@ from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from kadans.accounts.models import display_name
 from kadans.activities.models import Activity, CostLine, PlanRun, local_moment
 from kadans.activities.rows import rows_of
 from kadans.relations.models import BusinessStatus, Priority, Relation, StatusChange
@@ -110,7 +111,7 @@ def _history_activities(relation: Relation, limit: int) -> list[HistoryActivity]
             pk=pk, status=status, start=start, all_day=all_day, summary=summary, note=note,
             cancel_reason=cancel_reason, type=types.SimpleNamespace(name=type_name, color=type_color),
             # as User.__str__ and Contact.__str__ say them
-            representative=f"{rep_first} {rep_last}".strip() or rep_username, contact_id=contact_id,
+            representative=display_name(rep_first, rep_last, rep_username), contact_id=contact_id,
             contact=f"{contact_first or ''} {contact_last or ''}".strip(),
         )
     lines = CostLine.objects.filter(activity_id__in=list(activities)).order_by("id").values_list(

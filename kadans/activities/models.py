@@ -114,20 +114,6 @@ class ActivityType(models.Model):
         return self.kind in (self.Kind.CALL, self.Kind.MEETING)
 
 
-class ActivityQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status=Activity.Status.PLANNED)
-
-    def for_user(self, user):
-        """Activities where the user is the representative or a participant."""
-        return self.filter(Q(representative=user) | Q(participants=user)).distinct()
-
-    def with_cost_total(self):
-        return self.annotate(
-            cost_total=models.Sum(F("cost_lines__quantity") * F("cost_lines__unit_price"), default=Decimal("0"))
-        )
-
-
 class ActivitySeries(models.Model):
     """A repeating activity: the rule its occurrences were made by.
 
@@ -236,8 +222,6 @@ class Activity(models.Model):
     """The start the series' rule gives this occurrence; it stays when the occurrence is moved."""
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "id"]
@@ -385,7 +369,18 @@ class CostLine(models.Model):
 
     @property
     def total(self) -> Decimal:
+        """Quantity × unit price: the one cost rule, with cost_amount its SQL form and cost_total the sum."""
         return self.quantity * self.unit_price
+
+
+def cost_amount(prefix: str = "") -> models.Expression:
+    """CostLine.total in SQL, on the cost line or through `prefix` (e.g. "cost_lines__"), for the reports."""
+    return F(f"{prefix}quantity") * F(f"{prefix}unit_price")
+
+
+def cost_total(lines) -> Decimal:
+    """The total of an activity's cost lines (instances already read)."""
+    return sum((line.total for line in lines), Decimal("0"))
 
 
 class ActivityPlan(models.Model):

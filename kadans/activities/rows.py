@@ -21,6 +21,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from kadans.accounts.models import display_name
 from kadans.activities.models import Activity, due_state, local_moment
 from kadans.activities.templatetags.pk_urls import pk_urls
 
@@ -70,7 +71,7 @@ def rows_of(activities: QuerySet[Activity]) -> list[Row]:
             type=types.SimpleNamespace(name=type_name, color=type_color),
             contact_id=contact_id, contact=f"{contact_first or ''} {contact_last or ''}".strip(),
             # as User.__str__ and Contact.__str__ say them
-            representative_id=rep_id, representative=f"{rep_first} {rep_last}".strip() or rep_username,
+            representative_id=rep_id, representative=display_name(rep_first, rep_last, rep_username),
         ))
     return rows
 

@@ -411,10 +411,6 @@ def activity_cancel(*, activity: Activity, user: User, reason: str = "") -> bool
     return bool(won)
 
 
-def activity_cost_total(activity: Activity) -> Decimal:
-    return sum((line.total for line in activity.cost_lines.all()), Decimal("0"))
-
-
 def activity_schedule_next(
     *,
     previous: Activity,

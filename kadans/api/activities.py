@@ -20,7 +20,7 @@ from kadans.accounts.permissions import (
 )
 from kadans.activities import selectors, services
 from kadans.activities.chaining import NextSchedule
-from kadans.activities.models import Activity, ActivityType, Product
+from kadans.activities.models import Activity, ActivityType, Product, cost_total
 from kadans.activities.selectors import visible_activities
 from kadans.api.common import (
     Day,
@@ -96,7 +96,7 @@ class ActivityOut(Schema):
 
 def activity_out(activity: Activity, user: User) -> dict:
     lines = list(activity.cost_lines.all())
-    total = sum((c.total for c in lines), Decimal("0"))
+    total = cost_total(lines)
     return {
         "id": activity.pk, "relation": activity.relation_id, "contact": activity.contact_id,
         "type": activity.type_id, "representative": activity.representative_id,

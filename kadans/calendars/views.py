@@ -14,7 +14,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from kadans.accounts.models import Team, User
+from kadans.accounts.models import Team, User, display_name
 from kadans.accounts.permissions import activity_edit_rule, can_edit_activity, can_view_team, viewable_teams
 from kadans.activities import services
 from kadans.activities.models import Activity
@@ -77,8 +77,9 @@ def _event(row, *, tz, company_tz, editable: bool, show_representative: bool, de
         end = row.end.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
     title = f"{row.summary or row.type__name} · {row.relation__name}"
     if show_representative:
-        name = f"{row.representative__first_name} {row.representative__last_name}".strip()
-        title = f"{name or row.representative__username}: {title}"
+        name = display_name(row.representative__first_name, row.representative__last_name,
+                            row.representative__username)
+        title = f"{name}: {title}"
     if row.status == Activity.Status.DONE:
         title = f"✓ {title}"
     if row.series_id:

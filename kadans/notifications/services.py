@@ -11,14 +11,14 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kadans.accounts.models import User
-from kadans.activities.models import Activity, ActivityType
+from kadans.activities.models import Activity, ActivityType, due_before
+from kadans.activities.selectors import user_activities
 from kadans.core import events
 from kadans.notifications import mail
 from kadans.notifications.models import Claim, Notification, Preferences
@@ -135,12 +135,11 @@ def reminder_send(activity_id: int) -> Notification | None:
 
 
 def digest_activities(user: User, day: datetime.date) -> list[Activity]:
-    tz = user.tzinfo
-    tomorrow = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    """The user's open activities due on `day` or before (overdue), by the one due rule."""
+    due_by_tomorrow = due_before(day + datetime.timedelta(days=1), user.tzinfo)
     return list(
-        Activity.objects.filter(Q(representative=user) | Q(participants=user), status=Activity.Status.PLANNED,
-                                start__lt=tomorrow)
-        .distinct().select_related("relation", "type").order_by("start", "id")[:200]
+        user_activities(user).filter(due_by_tomorrow, status=Activity.Status.PLANNED)
+        .select_related("relation", "type").order_by("start", "id")[:200]
     )
 
 

@@ -14,11 +14,11 @@ import datetime
 
 from django.db.models import Count, DurationField, F, Q, QuerySet, Sum
 
-from kadans.accounts.models import User
+from kadans.accounts.models import User, display_name
 from kadans.accounts.permissions import visible_representatives_q
 from kadans.activities.models import Activity, ActivityType
 from kadans.reports.periods import Period
-from kadans.reports.sql import LocalDate, total_over, user_name
+from kadans.reports.sql import LocalDate, total_over
 
 DONE, PLANNED, CANCELLED = Activity.Status.DONE, Activity.Status.PLANNED, Activity.Status.CANCELLED
 REP_NAME = ("representative__first_name", "representative__last_name", "representative__username")
@@ -27,7 +27,7 @@ REP_ORDER = (*REP_NAME, "representative_id")
 
 def rep_label(row: dict) -> str:
     """The name of a grouped row's representative."""
-    return user_name(*(row[f] for f in REP_NAME))
+    return display_name(*(row[f] for f in REP_NAME))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,10 +23,10 @@ from django.db.models.functions import Coalesce
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_representatives_q
-from kadans.activities.models import Activity, ActivityType
+from kadans.activities.models import Activity, ActivityType, cost_amount
 from kadans.relations.models import StatusChange
 from kadans.reports.periods import Period
-from kadans.reports.sql import MONEY, cost_amount, money, total_over
+from kadans.reports.sql import MONEY, money, total_over
 
 CONVERSION = Q(to_status__is_won=True) & (Q(from_status__isnull=True) | Q(from_status__is_won=False))
 

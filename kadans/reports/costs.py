@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from kadans.accounts.models import Team, User
+from kadans.accounts.models import Team, User, display_name
 from kadans.accounts.permissions import visible_representatives_q
-from kadans.activities.models import Activity, ActivityType, CostLine
+from kadans.activities.models import Activity, ActivityType, CostLine, cost_amount
 from kadans.relations.models import BusinessStatus, Relation
 from kadans.reports.forms import NO_PRODUCT
 from kadans.reports.periods import Period
-from kadans.reports.sql import MONEY, cost_amount, money, total_over, user_name
+from kadans.reports.sql import MONEY, money, total_over
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Dimension:
         if self.name == "month":
             return months[row["month"]]
         if self.name == "representative":
-            return user_name(*(row[f] for f in self.label_fields))
+            return display_name(*(row[f] for f in self.label_fields))
         if self.name == "product":
             name, code = (row[f] for f in self.label_fields)
             return "" if name is None else (f"{name} ({code})" if code else name)

@@ -12,14 +12,14 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_representatives_q
-from kadans.activities.models import Activity, due_before
+from kadans.activities.models import Activity, cost_amount, due_before
 from kadans.activities.rows import Row, rows_of
 from kadans.relations.models import Relation
 from kadans.reports import periods
 from kadans.reports.analysis import REP_NAME, REP_ORDER, rep_label
 from kadans.reports.conversions import CONVERSION, ConversionFilters, status_changes
 from kadans.reports.costs import CostFilters, cost_lines
-from kadans.reports.sql import MONEY, cost_amount, money, total_over
+from kadans.reports.sql import MONEY, money, total_over
 
 DONE, PLANNED = Activity.Status.DONE, Activity.Status.PLANNED
 LIST_SIZE = 10

@@ -16,20 +16,10 @@ from kadans.core.time import company_tz
 CENT = Decimal("0.01")
 
 
-def cost_amount(prefix: str = ""):
-    """A cost line's amount, quantity × unit price, from the cost line (or through `prefix`)."""
-    return F(f"{prefix}quantity") * F(f"{prefix}unit_price")
-
-
 def money(value) -> Decimal:
     """An aggregated amount as shown and exported: to the cent. SQLite adds decimals as floats and
     PostgreSQL exactly; rounding the (already aggregated) sum makes both read the same."""
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def user_name(first_name: str, last_name: str, username: str) -> str:
-    """A user's name as str(user) gives it, from the columns a grouped query selected."""
-    return f"{first_name} {last_name}".strip() or username
 
 
 class _SumOfGroups(Func):
