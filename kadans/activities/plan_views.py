@@ -14,6 +14,7 @@ from kadans.activities import plans
 from kadans.activities.forms import DateInput
 from kadans.activities.models import ActivityPlan, ActivityPlanStep, ActivityType
 from kadans.core.forms import add_service_errors, is_id
+from kadans.core.services import form_save
 from kadans.relations.models import Relation
 
 
@@ -59,9 +60,7 @@ def plan_edit(request, pk: int | None = None):
     form = PlanForm(request.POST or None, instance=plan)
     formset = StepFormSet(request.POST or None, instance=plan, prefix="steps")
     if request.method == "POST" and form.is_valid() & formset.is_valid():
-        plan = form.save()
-        formset.instance = plan
-        formset.save()
+        plan = form_save(form=form, formsets=[formset])
         messages.success(request, _("Plan %(name)s saved.") % {"name": plan})
         return redirect("activities:plan_list")
     return render(request, "activities/plan_form.html", {

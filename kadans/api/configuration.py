@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from django import forms
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db import models, transaction
+from django.db import models
 from django.forms.models import model_to_dict
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -36,6 +36,7 @@ from kadans.api.common import (
     paginate,
     responses,
 )
+from kadans.core.services import form_save, instance_delete
 from kadans.relations.forms import BusinessStatusForm, PriorityForm
 from kadans.relations.models import BusinessStatus, Priority
 
@@ -193,8 +194,7 @@ def _save(setting: Setting, instance, given: dict):
     form = setting.form(data=_form_data(setting, instance, given), instance=instance)
     if not form.is_valid():
         raise ModelValidationError(form.errors.as_data())
-    with transaction.atomic():
-        return form.save()
+    return form_save(form=form)
 
 
 def _register(setting: Setting) -> None:
@@ -242,8 +242,7 @@ def _register(setting: Setting) -> None:
         obj = get_or_404(queryset(), item_id, setting.name)
         if not can_change_settings(request.user):
             forbid()
-        with transaction.atomic():
-            obj.delete()
+        instance_delete(instance=obj)
         return Status(204, None)
 
 

@@ -238,6 +238,8 @@ def feed_regenerate(request):
         team = get_object_or_404(Team, pk=int(team_id) if is_id(team_id) else 0)
         if not can_view_team(request.user, team):
             return HttpResponseNotFound("Not found\n", content_type="text/plain")
+    had_one = FeedToken.objects.filter(user=request.user, team=team).exists()
     feed_token_regenerate(user=request.user, team=team)
-    messages.success(request, _("A new feed address was made; the old one no longer works."))
+    messages.success(request, _("A new feed address was made; the old one no longer works.") if had_one
+                     else _("Your calendar's address is ready: subscribe to it in your calendar app."))
     return redirect(reverse("accounts:profile") + "#calendar-feeds")

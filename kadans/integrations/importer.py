@@ -28,6 +28,7 @@ from kadans.accounts.models import User
 from kadans.activities.models import Activity, ActivityType, CostLine, Product
 from kadans.activities.services import activity_create
 from kadans.core.forms import is_id
+from kadans.integrations.models import ImportJob
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 from kadans.relations.services import contact_create, relation_create
 
@@ -384,3 +385,23 @@ def run_import(
     if not report.ok:
         report.imported = 0
     return report
+
+
+def import_job_create(*, kind: str, filename: str, content: bytes, header: list[str], user: User) -> ImportJob:
+    """Keep an uploaded file for the import wizard, with the mapping guessed from its header."""
+    return ImportJob.objects.create(kind=kind, filename=filename[:200], content=content,
+                                    mapping=default_mapping(kind, header), created_by=user)
+
+
+def import_job_run(
+    *, job: ImportJob, header: list[str], rows: list[list[str]], mapping: dict[str, str], user: User, dry_run: bool
+) -> ImportReport:
+    """Check (dry run) or import the job's rows with `mapping` (run_import), and keep the outcome on the job."""
+    result = run_import(kind=job.kind, header=header, rows=rows, mapping=mapping, user=user, dry_run=dry_run)
+    job.mapping, job.report = mapping, result.as_dict()
+    if not result.ok:
+        job.status = ImportJob.Status.FAILED
+    else:
+        job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
+    job.save(update_fields=["mapping", "report", "status"])
+    return result

@@ -13,9 +13,10 @@ from kadans.accounts.access import require_settings_access
 from kadans.activities import selectors as activity_selectors
 from kadans.activities.forms import MyActivitiesFilterForm
 from kadans.activities.models import Product
+from kadans.core.services import form_save, instance_delete
 from kadans.core.time import today_bounds
 from kadans.integrations.forms import ImportUploadForm, MappingForm, WebFormForm, WebhookForm
-from kadans.integrations.importer import KINDS, default_mapping, run_import
+from kadans.integrations.importer import KINDS, import_job_create, import_job_run
 from kadans.integrations.intake_views import HONEYPOT
 from kadans.integrations.models import ImportJob, WebForm, WebhookSubscription
 from kadans.integrations.tabular import EXPORT_FORMATS, TableError, export_response, read_table
@@ -36,7 +37,7 @@ def webform_edit(request, pk: int | None = None):
     instance = get_object_or_404(WebForm, pk=pk) if pk else None
     form = WebFormForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        web_form = form.save()
+        web_form = form_save(form=form)
         messages.success(request, _("Web form saved."))
         return redirect("integrations:webform_edit", pk=web_form.pk)
     endpoint = request.build_absolute_uri(reverse("intake", args=[instance.key])) if instance else ""
@@ -48,7 +49,7 @@ def webform_edit(request, pk: int | None = None):
 @require_POST
 def webform_delete(request, pk: int):
     require_settings_access(request)
-    get_object_or_404(WebForm, pk=pk).delete()
+    instance_delete(instance=get_object_or_404(WebForm, pk=pk))
     messages.success(request, _("Web form deleted."))
     return redirect("integrations:webform_list")
 
@@ -63,7 +64,7 @@ def webhook_edit(request, pk: int | None = None):
     instance = get_object_or_404(WebhookSubscription, pk=pk) if pk else None
     form = WebhookForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        subscription = form.save()
+        subscription = form_save(form=form)
         messages.success(request, _("Webhook saved."))
         return redirect("integrations:webhook_edit", pk=subscription.pk)
     deliveries = instance.deliveries.all()[:50] if instance else []
@@ -75,7 +76,7 @@ def webhook_edit(request, pk: int | None = None):
 @require_POST
 def webhook_delete(request, pk: int):
     require_settings_access(request)
-    get_object_or_404(WebhookSubscription, pk=pk).delete()
+    instance_delete(instance=get_object_or_404(WebhookSubscription, pk=pk))
     messages.success(request, _("Webhook deleted."))
     return redirect("integrations:webhook_list")
 
@@ -95,10 +96,8 @@ def import_upload(request):
         except TableError as e:
             form.add_error("file", str(e))
         else:
-            job = ImportJob.objects.create(
-                kind=form.cleaned_data["kind"], filename=upload.name[:200], content=content,
-                mapping=default_mapping(form.cleaned_data["kind"], header), created_by=request.user,
-            )
+            job = import_job_create(kind=form.cleaned_data["kind"], filename=upload.name, content=content,
+                                    header=header, user=request.user)
             return redirect("integrations:import_map", pk=job.pk)
     return render(request, "integrations/import_upload.html", {"form": form})
 
@@ -110,17 +109,10 @@ def import_map(request, pk: int):
     form = MappingForm(request.POST or None, kind=job.kind, header=header, initial=job.mapping)
     report = job.report or None
     if request.method == "POST" and job.status != ImportJob.Status.DONE and form.is_valid():
-        job.mapping = form.mapping()
         dry_run = request.POST.get("action") != "commit"
-        result = run_import(kind=job.kind, header=header, rows=rows, mapping=job.mapping, user=request.user,
-                            dry_run=dry_run)
+        result = import_job_run(job=job, header=header, rows=rows, mapping=form.mapping(), user=request.user,
+                                dry_run=dry_run)
         report = result.as_dict()
-        job.report = report
-        if not result.ok:
-            job.status = ImportJob.Status.FAILED
-        else:
-            job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
-        job.save(update_fields=["mapping", "report", "status"])
         if job.status == ImportJob.Status.DONE:
             messages.success(request, _("%(count)s rows imported.") % {"count": result.imported})
     return render(request, "integrations/import_map.html", {

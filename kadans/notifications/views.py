@@ -12,6 +12,7 @@ from kadans.activities.models import Activity
 from kadans.activities.open_activities import nav_counters
 from kadans.activities.services import activity_complete
 from kadans.core.forms import is_id
+from kadans.core.services import form_save
 from kadans.notifications import invitations, mail, services
 from kadans.notifications.forms import EmailForm, PreferencesForm
 from kadans.notifications.models import Notification
@@ -70,7 +71,7 @@ def notification_list(request):
     preferences = services.preferences_for(request.user)
     form = PreferencesForm(request.POST if request.method == "POST" else None, instance=preferences)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        form_save(form=form)
         messages.success(request, _("Your settings are saved."))
         return redirect("notifications:list")
     return render(request, "notifications/list.html", {"notifications": notifications, "form": form})

@@ -14,6 +14,7 @@ from kadans.accounts.access import require_settings_access
 from kadans.activities.chaining import chain_edges
 from kadans.activities.forms import ActivityTypeForm, ProductForm
 from kadans.activities.models import ActivityType, Product
+from kadans.core.services import form_save, instance_delete
 from kadans.relations.forms import BusinessStatusForm, PriorityForm
 from kadans.relations.models import BusinessStatus, Priority
 
@@ -101,7 +102,7 @@ def settings_edit(request, slug: str, pk: int | None = None):
     instance = get_object_or_404(section.model, pk=pk) if pk else None
     form = section.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        form_save(form=form)
         messages.success(request, _("Saved."))
         return redirect("web:settings_list", slug=slug)
     return render(request, "web/settings_form.html", {
@@ -116,7 +117,7 @@ def settings_delete(request, slug: str, pk: int):
     section = _section(slug)
     obj = get_object_or_404(section.model, pk=pk)
     try:
-        obj.delete()
+        instance_delete(instance=obj)
     except ProtectedError:
         messages.error(request, _("%(name)s is in use and cannot be deleted.") % {"name": obj}
                        + (" " + _("Untick 'active' to archive it.") if hasattr(obj, "active") else ""))

@@ -285,3 +285,13 @@ def test_the_feed_takes_the_same_queries_whatever_its_size(client, rep, relation
     with django_assert_num_queries(5):
         cal = parse(client.get(url))
     assert len(events(cal)) == 3 * count
+
+
+def test_showing_the_profile_page_makes_no_feed_address_its_button_does(client, rep):
+    client.force_login(rep)
+    page = client.get("/account/").content.decode()
+    assert not FeedToken.objects.filter(user=rep).exists()
+    assert "Make the address" in page and "/calendar/feed/" not in page
+    client.post("/calendar/feed/regenerate/")
+    token = FeedToken.objects.get(user=rep)
+    assert f"/calendar/feed/{token.key}.ics" in client.get("/account/").content.decode()
