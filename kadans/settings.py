@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kadans.documents",
     "kadans.notifications",
     "kadans.integrations",
+    "kadans.ops",
 ]
 
 MIDDLEWARE = [
