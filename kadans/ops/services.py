@@ -117,7 +117,7 @@ def backup_create(
     vendor = databases.vendor(settings_dict)
     media_root = Path(media_root or settings.MEDIA_ROOT)
     out = Path(out or default_backup_path())
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     dump_name = databases.DUMP_FILES[vendor]
     with tempfile.TemporaryDirectory(prefix="kadans-backup-") as work:
