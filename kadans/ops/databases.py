@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.db.utils import load_backend
+from django.db.utils import DatabaseError, OperationalError, load_backend
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 DUMP_FILES = {SQLITE: "database.sqlite3", POSTGRESQL: "database.pgdump"}
 NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
+# what a database that cannot be reached or read raises, through Django or through the drivers themselves
+DATABASE_ERRORS = (DatabaseError, psycopg.Error, sqlite3.Error)
 # psycopg connection options (DATABASES[...]["OPTIONS"], from DATABASE_URL's query string) that the
 # PostgreSQL client programs read from the environment instead.
 PG_OPTION_VARIABLES = {
@@ -309,8 +311,15 @@ def _pg_restore(settings_dict: dict[str, Any], dump: Path) -> None:
             (schema,) = cursor.fetchone()
             if _pg_tables(cursor):
                 # Tables, sequences, the participation triggers' functions: all of it goes, so that
-                # pg_restore meets no leftover object, also none made by a newer migration.
-                cursor.execute(f"DROP SCHEMA {_quote(schema)} CASCADE")
+                # pg_restore meets no leftover object, also none made by a newer migration. A process still
+                # using the database holds locks that would make this wait without end.
+                cursor.execute("SET lock_timeout = '10s'")
+                try:
+                    cursor.execute(f"DROP SCHEMA {_quote(schema)} CASCADE")
+                except OperationalError as e:
+                    raise BackupError(f"The database {settings_dict['NAME']} is in use: stop the web server, the "
+                                      f"worker and the scheduler, then restore again ({e}). "
+                                      f"Nothing was restored.") from e
                 cursor.execute(f"CREATE SCHEMA {_quote(schema)}")
     finally:
         wrapper.close()

@@ -216,7 +216,12 @@ def _verify_checksums(manifest: dict[str, Any], hashes: dict[str, str]) -> None:
 
 
 def known_migrations() -> set[tuple[str, str]]:
-    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    """This code's migrations, and those its squashed migrations replace."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
+    for migration in loader.disk_migrations.values():
+        known.update(migration.replaces)
+    return known
 
 
 def _verify_schema(manifest: dict[str, Any]) -> list[str]:
@@ -236,7 +241,7 @@ def _verify_schema(manifest: dict[str, Any]) -> list[str]:
 
 
 def _replace_media(staged: Path, media_root: Path) -> None:
-    """Make `media_root` hold exactly the staged files (moved, on the same file system)."""
+    """Make `media_root` hold exactly the staged files (moved: renamed when on the same file system)."""
     media_root.mkdir(parents=True, exist_ok=True)
     for child in media_root.iterdir():
         if child.is_dir() and not child.is_symlink():
@@ -245,7 +250,7 @@ def _replace_media(staged: Path, media_root: Path) -> None:
             child.unlink()
     if staged.is_dir():
         for child in staged.iterdir():
-            os.replace(child, media_root / child.name)
+            shutil.move(child, media_root / child.name)
 
 
 def backup_restore(

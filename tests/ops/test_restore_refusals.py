@@ -111,3 +111,18 @@ def test_a_member_outside_the_backup_layout_is_refused(backup, tmp_path, target,
         backup_restore(archive=evil, db_settings=target, media_root=media_root)
     assert not (tmp_path / "escaped.txt").exists()
     _assert_nothing_restored(target, media_root)
+
+
+def test_an_archive_from_an_older_schema_is_restored_and_names_what_to_migrate(backup, tmp_path, target):
+    older = tmp_path / "older.tar.gz"
+
+    def change(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["activities"].remove("0001_initial")
+        return json.dumps(manifest).encode()
+
+    rewrite_archive(backup, older, change)
+    result = backup_restore(archive=older, db_settings=target, media_root=tmp_path / "restored-media")
+    assert result.unapplied_migrations == ["activities.0001_initial"]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kadans.ops.databases import DATABASE_ERRORS
 from kadans.ops.services import BackupError, backup_create
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             result = backup_create(out=out)
         except BackupError as e:
             raise CommandError(str(e)) from e
+        except DATABASE_ERRORS as e:
+            raise CommandError(f"The database cannot be reached or read: {e}") from e
         manifest = result.manifest
         rows = sum(t["rows"] for t in manifest["tables"].values())
         self.stdout.write(
