@@ -129,7 +129,12 @@ def backup_create(
                 members = {dump_name: _add_file(tar, dump, dump_name)}
                 for path in _media_files(media_root):
                     name = MEDIA_PREFIX + path.relative_to(media_root).as_posix()
-                    members[name] = _add_file(tar, path, name)
+                    try:
+                        members[name] = _add_file(tar, path, name)
+                    except FileNotFoundError:
+                        # deleted since the listing (an erased document): nothing is written for it, and
+                        # the snapshot may still name it, as the database did a moment ago
+                        continue
                 manifest = {
                     "format": FORMAT,
                     "kadans_version": kadans_version(),
