@@ -120,7 +120,8 @@ def backup_create(
     out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     dump_name = databases.DUMP_FILES[vendor]
-    with tempfile.TemporaryDirectory(prefix="kadans-backup-") as work:
+    # the dump is staged beside the archive, not in /tmp, which is often a small memory file system
+    with tempfile.TemporaryDirectory(prefix=".kadans-backup-", dir=out.parent) as work:
         dump = Path(work) / dump_name
         state = databases.snapshot(settings_dict, dump, on_snapshot)
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
