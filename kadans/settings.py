@@ -45,6 +45,18 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from `Header-Name` (its value then `https`) or `Header-Name=value`; empty:
+    None, no header is trusted."""
+    name, _sep, expected = value.strip().partition("=")
+    if not name:
+        return None
+    if not all(c.isalnum() or c == "-" for c in name):
+        raise ImproperlyConfigured(f"SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+                                   f"optionally =value, got {value!r}")
+    return "HTTP_" + name.upper().replace("-", "_"), expected.strip() or "https"
+
+
 DATA_DIR = Path(env_str("KADANS_DATA_DIR", str(BASE_DIR / "data")))
 DEBUG = env_bool("DEBUG", True)
 
@@ -97,6 +109,7 @@ INSTALLED_APPS = [
     "kadans.documents",
     "kadans.notifications",
     "kadans.integrations",
+    "kadans.ops",
 ]
 
 MIDDLEWARE = [
@@ -225,7 +238,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The TLS-terminating proxy says a request came over HTTPS in this header; it must set it on every
+    # request, replacing any the client sent (README, Production). Empty when nothing sits in front.
+    SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"))
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Background work (e-mail, reminders, webhooks) runs on the Django Tasks API (the django-tasks backport
