@@ -132,6 +132,7 @@ class WeekPlan(models.Model):
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    total_km = models.DecimalField(_("driving distance (km)"), max_digits=8, decimal_places=1, default=0)
     slipped = models.JSONField(_("slipped"), default=list, blank=True)
     """[{"relation": id, "name": str, "due": "YYYY-MM-DD", "days_late": int}], most urgent first"""
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
