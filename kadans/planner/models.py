@@ -130,7 +130,8 @@ class WeekPlan(models.Model):
     week = models.DateField(_("week"), help_text=_("The Monday of the week."))
     planned_at = models.DateTimeField(_("planned"))
     planned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
     )
     total_km = models.DecimalField(_("driving distance (km)"), max_digits=8, decimal_places=1, default=0)
     slipped = models.JSONField(_("slipped"), default=list, blank=True)
