@@ -118,7 +118,9 @@ class WorkingDay(models.Model):
             raise ValidationError({"ends": _("The day must end after it starts.")})
         for prefix in ("start", "end"):
             if (getattr(self, f"{prefix}_latitude") is None) != (getattr(self, f"{prefix}_longitude") is None):
-                raise ValidationError({f"{prefix}_longitude": _("Give both the latitude and the longitude, or neither.")})
+                raise ValidationError(
+                    {f"{prefix}_longitude": _("Give both the latitude and the longitude, or neither.")}
+                )
 
 
 class WeekPlan(models.Model):

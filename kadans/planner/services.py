@@ -32,7 +32,7 @@ DEFAULT_WORKING_DAY = (datetime.time(8, 30), datetime.time(17, 30))
 DEFAULT_WORKING_WEEKDAYS = range(5)
 PRIORITY_LEVEL_DAYS = 14
 """Each priority level above the lowest counts as this many days overdue when ranking."""
-SOLVER_BUDGET_SECONDS = 1.0
+SOLVER_BUDGET_SECONDS = 0.8
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -239,8 +239,9 @@ def plan_week(*, representative: User, week: datetime.date, user: User | None = 
         warnings.insert(0, {"relation": None, "name": "", "code": "no-working-days"})
     next_monday = week + datetime.timedelta(days=7)
     plan.slipped = [
-        {"relation": s.key, "name": names[s.key], "due": s.due.isoformat(), "days_late": max(0, (next_monday - s.due).days)}
-        for s in (solution.slipped if solution else [context_stop for context_stop in stops])
+        {"relation": s.key, "name": names[s.key], "due": s.due.isoformat(),
+         "days_late": max(0, (next_monday - s.due).days)}
+        for s in (solution.slipped if solution else stops)
     ]
     plan.warnings = warnings
     plan.total_km = Decimal(f"{solution.total_km:.1f}") if solution else Decimal("0")

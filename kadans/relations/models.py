@@ -112,16 +112,16 @@ class Relation(models.Model):
             ),
         ]
 
-    def clean(self):
-        super().clean()
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(_("Give both the latitude and the longitude, or neither."))
-
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("relations:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both the latitude and the longitude, or neither."))
 
     @property
     def address(self) -> str:

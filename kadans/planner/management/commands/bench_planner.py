@@ -67,7 +67,8 @@ class Command(BaseCommand):
             Relation(
                 name=f"Bench café {i:03}", representative=rep, business_status=status,
                 priority=rng.choice(priorities),
-                latitude=Decimal(f"{rng.uniform(south, north):.6f}"), longitude=Decimal(f"{rng.uniform(west, east):.6f}"),
+                latitude=Decimal(f"{rng.uniform(south, north):.6f}"),
+                longitude=Decimal(f"{rng.uniform(west, east):.6f}"),
             )
             for i in range(count)
         ])

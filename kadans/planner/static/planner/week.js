@@ -13,7 +13,14 @@
     if (map) { map.remove(); map = null; }
     map = L.map(holder, { scrollWheelZoom: false });
     L.tileLayer(data.tile_url, { maxZoom: 18, attribution: data.attribution }).addTo(map);
+    // the view first: Leaflet makes a marker's element only once the map has one
     var bounds = [];
+    data.days.forEach(function (day) {
+      day.stops.forEach(function (stop) { bounds.push([stop.lat, stop.lon]); });
+      day.route.forEach(function (p) { bounds.push(p); });
+    });
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 13 });
+    else map.setView([50.85, 4.35], 8);
     data.days.forEach(function (day, d) {
       var colour = COLOURS[d % COLOURS.length];
       if (day.route.length > 1) {
@@ -30,12 +37,8 @@
           .bindTooltip(day.date + " " + stop.time + " · " + stop.name)
           .addTo(map)
           .getElement().dataset.proposal = stop.id;
-        bounds.push([stop.lat, stop.lon]);
       });
-      day.route.forEach(function (p) { bounds.push(p); });
     });
-    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 13 });
-    else map.setView([50.85, 4.35], 8);
   }
 
   document.addEventListener("DOMContentLoaded", draw);
