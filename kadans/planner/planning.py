@@ -175,7 +175,7 @@ class Planner:
                 prev = p
         return total
 
-    def _best_insertion(self, day: Day, route: list[Stop], stop: Stop) -> tuple[float, int] | None:
+    def best_insertion(self, day: Day, route: list[Stop], stop: Stop) -> tuple[float, int] | None:
         """(added km, position) of the cheapest feasible place for stop in the route, or None."""
         if len(route) >= self.max_visits or not stop.windows.get(day.date):
             return None
@@ -201,7 +201,7 @@ class Planner:
         located = [s for s in selected if s.point is not None]
         for group, (day, route) in zip(self._sweep(located), zip(self.days, routes, strict=True), strict=False):
             for stop in sorted(group, key=lambda s: -s.urgency):
-                best = self._best_insertion(day, route, stop)
+                best = self.best_insertion(day, route, stop)
                 if best is None:
                     leftovers.append(stop)
                 else:
@@ -256,7 +256,7 @@ class Planner:
     def _insert_anywhere(self, routes: list[list[Stop]], stop: Stop) -> bool:
         best = None
         for d, (day, route) in enumerate(zip(self.days, routes, strict=True)):
-            found = self._best_insertion(day, route, stop)
+            found = self.best_insertion(day, route, stop)
             if found is not None and (best is None or found[0] < best[0]):
                 best = (found[0], d, found[1])
         if best is None:
@@ -324,7 +324,7 @@ class Planner:
                         continue
                     rest_a = routes[a][:i] + routes[a][i + 1:]
                     saved = self.route_km(day_a, routes[a]) - self.route_km(day_a, rest_a)
-                    found = self._best_insertion(day_b, routes[b], stop)
+                    found = self.best_insertion(day_b, routes[b], stop)
                     if found is not None and found[0] < saved - 1e-6 and self.schedule(day_a, rest_a) is not None:
                         routes[a][:] = rest_a
                         routes[b].insert(found[1], stop)

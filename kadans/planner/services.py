@@ -308,7 +308,8 @@ def proposal_move(*, proposal: Proposal, user: User, day: datetime.date) -> Prop
                   .select_related("relation").order_by("start", "position"))
     on_day = [p for p in others if timezone.localtime(p.start, context.tz).date() == day]
     stops = {s.key: s for s in _stops(context, [p.relation for p in [*on_day, proposal]], {}, {})}
-    found = context.planner._best_insertion(target, [stops[p.relation_id] for p in on_day], stops[proposal.relation_id])
+    route = [stops[p.relation_id] for p in on_day]
+    found = context.planner.best_insertion(target, route, stops[proposal.relation_id])
     if found is None:
         raise ValidationError({"day": _("This visit does not fit on that day.")})
     # a provisional time on the target day, in the chosen order; _retime sets the real ones
