@@ -1,8 +1,11 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kadans.planner.models import WEEKDAYS
 
+FIRST_WEEK, LAST_WEEK = datetime.date(1900, 1, 8), datetime.date(9000, 1, 1)
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -13,6 +16,12 @@ class WeekForm(forms.Form):
     def __init__(self, *args, representatives, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["representative"].queryset = representatives
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week is not None and not FIRST_WEEK <= week <= LAST_WEEK:
+            raise forms.ValidationError(_("Choose a week between 1900 and 9000."))
+        return week
 
 
 class MoveForm(forms.Form):

@@ -16,6 +16,8 @@ from kadans.accounts.models import User
 from kadans.accounts.permissions import can_edit_relation
 from kadans.planner import selectors, services
 from kadans.planner.forms import (
+    FIRST_WEEK,
+    LAST_WEEK,
     MoveForm,
     OpeningHoursFormSet,
     VisitLengthForm,
@@ -60,13 +62,10 @@ def _board_context(representative: User, week: datetime.date) -> dict:
 
 def week(request):
     form = WeekForm(request.GET or None, representatives=selectors.plannable_representatives(request.user))
-    representative, week_ = request.user, next_week(request.user)
-    if form.is_bound and form.is_valid():
-        representative = _representative(request, request.GET.get("representative"))
-        if form.cleaned_data["week"]:
-            week_ = services.week_start(form.cleaned_data["week"])
-    elif form.is_bound and request.GET.get("representative"):
-        raise PermissionDenied
+    representative = _representative(request, request.GET.get("representative"))
+    week_ = next_week(representative)
+    if form.is_bound and form.is_valid() and form.cleaned_data["week"]:
+        week_ = services.week_start(form.cleaned_data["week"])
     context = _board_context(representative, week_) | {"form": form}
     if request.htmx:
         return render(request, "planner/week.html#board", context)
@@ -86,6 +85,8 @@ def plan(request):
     try:
         week_ = services.week_start(datetime.date.fromisoformat(request.POST.get("week", "")))
     except ValueError:
+        week_ = next_week(representative)
+    if not FIRST_WEEK <= week_ <= LAST_WEEK:
         week_ = next_week(representative)
     services.plan_week(representative=representative, week=week_, user=request.user)
     return redirect(_week_url(representative, week_))

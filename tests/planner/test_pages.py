@@ -134,3 +134,9 @@ def test_a_lunch_break_outside_the_opening_hours_is_refused(client, rep, relatio
 def test_only_who_may_edit_the_relation_sets_its_hours(client, relation):
     client.force_login(UserFactory())
     assert client.get(reverse("planner:relation", args=[relation.pk])).status_code == 403
+
+
+def test_a_week_out_of_range_is_refused_not_a_server_error(client, rep):
+    client.force_login(rep)
+    response = client.get(reverse("planner:week"), {"week": "9999-12-31"})
+    assert response.status_code == 200 and "Choose a week between 1900 and 9000." in response.content.decode()
