@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "kadans.notifications",
     "kadans.integrations",
     "kadans.ops",
+    "kadans.planner",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,23 @@ KADANS_LINK_VALID_DAYS = env_int("KADANS_LINK_VALID_DAYS", 14)
 KADANS_BASE_URL = env_str("KADANS_BASE_URL", "http://127.0.0.1:8000")
 # The daily digest goes out from this hour on, in each user's time zone (kadans_schedule).
 KADANS_DIGEST_HOUR = env_int("KADANS_DIGEST_HOUR", 7)
+
+# Week planner (kadans.planner; README, "Plan my week").
+# Average speed over straight-line (haversine) distance, in km/h: travel time between two stops.
+KADANS_PLANNER_SPEED_KMH = env_int("KADANS_PLANNER_SPEED_KMH", 50)
+# At most this many visits a day; relations due up to this many days after the week are planned too.
+KADANS_PLANNER_MAX_VISITS_PER_DAY = env_int("KADANS_PLANNER_MAX_VISITS_PER_DAY", 8)
+KADANS_PLANNER_NEARLY_DUE_DAYS = env_int("KADANS_PLANNER_NEARLY_DUE_DAYS", 7)
+# Travel assumed to and from a relation without coordinates, in minutes.
+KADANS_PLANNER_UNKNOWN_TRAVEL_MINUTES = env_int("KADANS_PLANNER_UNKNOWN_TRAVEL_MINUTES", 20)
+# The map's tiles ({s}, {z}, {x}, {y} as Leaflet takes them) and their attribution.
+KADANS_PLANNER_TILE_URL = env_str("KADANS_PLANNER_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+KADANS_PLANNER_TILE_ATTRIBUTION = env_str(
+    "KADANS_PLANNER_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+# Optional geocoder: the dotted path of a callable(relation) -> (latitude, longitude) or None, used by
+# `manage.py geocode_relations` only. None: no geocoding service is ever called.
+KADANS_PLANNER_GEOCODER = env_str("KADANS_PLANNER_GEOCODER", "") or None
 
 LOGGING = {
     "version": 1,

@@ -26,5 +26,6 @@ urlpatterns = [
     path("documents/", include("kadans.documents.urls")),
     path("forms/<str:key>/", intake, name="intake"),
     path("integrations/", include("kadans.integrations.urls")),
+    path("planner/", include("kadans.planner.urls")),
     path("", include("kadans.web.urls")),
 ]

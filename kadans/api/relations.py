@@ -1,7 +1,8 @@
 """Relations, their contacts and their status changes."""
 
 import datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.db import transaction
 from ninja import Query, Router, Schema
@@ -44,6 +45,9 @@ RelationKind = Literal["company", "person"]
 Text2 = _text(2)
 Text20 = _text(20)
 Email = _text(254)
+# degrees, kept to the six decimals the model stores
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=8, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
 
 
 class RelationOut(Schema):
@@ -63,6 +67,8 @@ class RelationOut(Schema):
     priority: int | None
     notes: str
     cadence_days: int | None
+    latitude: float | None = Field(description="WGS 84 degrees; null: unknown.")
+    longitude: float | None = Field(description="WGS 84 degrees; null: unknown.")
     created_at: datetime.datetime
     updated_at: datetime.datetime
     can_edit: bool = Field(description="Whether the caller may change this relation and its contacts.")
@@ -75,6 +81,8 @@ def relation_out(relation: Relation, user: User) -> dict:
         "country": relation.country, "phone": relation.phone, "email": relation.email, "website": relation.website,
         "representative": relation.representative_id, "business_status": relation.business_status_id,
         "priority": relation.priority_id, "notes": relation.notes, "cadence_days": relation.cadence_days,
+        "latitude": None if relation.latitude is None else float(relation.latitude),
+        "longitude": None if relation.longitude is None else float(relation.longitude),
         "created_at": relation.created_at, "updated_at": relation.updated_at,
         "can_edit": can_edit_relation(user, relation),
     }
@@ -96,6 +104,8 @@ class RelationCreate(Input):
     priority: Id | None = None
     notes: Text = ""
     cadence_days: SmallInt | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class RelationUpdate(Input):
@@ -116,6 +126,8 @@ class RelationUpdate(Input):
     priority: Id = None
     notes: Text = None
     cadence_days: SmallInt | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 def _relation_fields(payload: Input) -> dict:

@@ -60,6 +60,8 @@ KINDS: dict[str, tuple[str, list[Field]]] = {
         Field("business_status", gettext_lazy("business status"), aliases=("status",)),
         Field("priority", gettext_lazy("priority"), aliases=("prioriteit",)),
         Field("notes", gettext_lazy("notes"), aliases=("notities",)),
+        Field("latitude", gettext_lazy("latitude"), aliases=("lat", "breedtegraad")),
+        Field("longitude", gettext_lazy("longitude"), aliases=("lon", "lng", "lengtegraad")),
     ]),
     "contacts": (gettext_lazy("Contacts"), [
         Field("relation", gettext_lazy("relation (id, VAT number or name)"), True, ("relatie", "company")),
@@ -164,6 +166,17 @@ def _decimal(value: str, field: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+def _coordinate(value: str, field: str) -> Decimal:
+    """Degrees with a point or a decimal comma, kept to six decimals; the model checks the range."""
+    try:
+        number = Decimal(value.strip().replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise RowError(_("%(field)s: %(value)r is not a number") % {"field": field, "value": value}) from None
+    if not number.is_finite() or abs(number) > 180:
+        raise RowError(_("%(field)s: %(value)r is not a number") % {"field": field, "value": value})
+    return number.quantize(Decimal("0.000001"))
+
+
 def _moment(value: str, field: str) -> tuple[datetime.date | datetime.datetime, bool]:
     """A date (→ all day) or a datetime (naive: in the current time zone), ISO or day/month/year."""
     v = value.strip()
@@ -248,6 +261,9 @@ def _import_relation(row: dict, lookups: _Lookups, user: User) -> None:
     data["representative"] = lookups.user(_text(row, "representative"), "representative")
     data["business_status"] = lookups.named(lookups.statuses, _text(row, "business_status"), "business status")
     data["priority"] = lookups.named(lookups.priorities, _text(row, "priority"), "priority")
+    for name in ("latitude", "longitude"):
+        if value := _text(row, name):
+            data[name] = _coordinate(value, name)
     relation_create(user=user, **data)
 
 

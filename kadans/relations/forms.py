@@ -13,7 +13,7 @@ class RelationForm(forms.ModelForm):
         model = Relation
         fields = [
             "kind", "name", "vat_number", "street", "postal_code", "city", "country", "phone", "email", "website",
-            "representative", "business_status", "priority", "cadence_days", "notes",
+            "representative", "business_status", "priority", "cadence_days", "latitude", "longitude", "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 

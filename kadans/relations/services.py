@@ -14,7 +14,7 @@ from kadans.relations.models import BusinessStatus, Contact, Priority, Relation,
 
 RELATION_FIELDS = {
     "kind", "name", "vat_number", "street", "postal_code", "city", "country", "phone", "email", "website",
-    "representative", "business_status", "priority", "notes", "cadence_days",
+    "representative", "business_status", "priority", "notes", "cadence_days", "latitude", "longitude",
 }
 CONTACT_FIELDS = {"first_name", "last_name", "function", "email", "phone"}
 
