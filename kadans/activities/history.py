@@ -153,8 +153,8 @@ def relation_history(relation: Relation, *, limit: int = 100) -> list[HistoryEnt
 
 def _attach_statuses_and_priorities(changes: list[StatusChange]) -> None:
     """The statuses and priorities the changes name, read apart (a query per kind there is, of a table of
-    a few rows) rather than joined: PostgreSQL took 6 ms to plan the query with four more joins, thirty
-    times what it takes to run it (the relation page, benchmark operation c)."""
+    a few rows) rather than joined: PostgreSQL took far longer to plan the query with four more joins than
+    to run it (the relation page, docs/benchmark.md, operation c)."""
     for field, model in (("status", BusinessStatus), ("priority", Priority)):
         ids = {getattr(c, f"{end}_{field}_id") for c in changes for end in ("from", "to")} - {None}
         if not ids:

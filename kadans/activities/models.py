@@ -230,7 +230,7 @@ class Activity(models.Model):
         indexes = [
             # "my activities" and the calendar: a representative's activities by status, by date; the end
             # too, so that the calendar's "still running in this period" is answered from the index, not
-            # by reading the ~1,200 activities of the three months it looks back (PostgreSQL, S=1)
+            # by reading every activity of the three months it looks back
             models.Index(fields=["representative", "status", "start", "end"], name="activity_rep_status_start_end"),
             # a relation's open activities and its history, by date
             models.Index(fields=["relation", "start"], name="activity_relation_start"),

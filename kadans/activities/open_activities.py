@@ -4,7 +4,7 @@ They are two disjoint halves (the representative is never a participant): the ac
 the representative of, read from the (representative, status, start, end) index, and those the user takes
 part in, read from the user's Participation rows. An OR of both halves in one WHERE makes the database
 walk every planned activity: SQLite without statistics starts from the status index, PostgreSQL cannot
-combine an index with a subquery inside an OR. That cost 30 ms at S=1 (200,000 activities) and grows
+combine an index with a subquery inside an OR. That costs more than the whole page should, and grows
 with the table.
 
 A participation carries a copy of its activity's status, start and end (kept in step by triggers, see

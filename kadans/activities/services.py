@@ -215,7 +215,7 @@ def _activity_create(
     # The related rows were passed in as instances read from the database, so full_clean would only ask
     # again that each exists (a query each); the check constraints hold by construction (activity_period
     # checks the end, done_at is set with the status) and the database enforces them anyway, where
-    # Django's validation spends a savepoint and a query on each: 13 of the 23 queries of creating one.
+    # Django's validation spends a savepoint and a query on each: more than half the queries of creating one.
     activity.full_clean(exclude=["relation", "contact", "type", "representative", "previous", "created_by"],
                         validate_constraints=False)
     activity.save()

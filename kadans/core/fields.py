@@ -15,7 +15,7 @@ class _ListedChoiceIterator(ModelChoiceIterator):
 class ModelChoiceField(forms.ModelChoiceField):
     """A choice of a few rows (types, statuses) read in one plain query. Django's own reads its choices
     through queryset.iterator(), which on PostgreSQL opens a server-side cursor: DECLARE, FETCH and CLOSE,
-    three round trips, and a cursor WITH HOLD outside a transaction, for a handful of rows (1 ms of
-    "my activities", benchmark operation b). Not for long lists that should stream."""
+    three round trips, and a cursor WITH HOLD outside a transaction, for a handful of rows ("my
+    activities", docs/benchmark.md, operation b). Not for long lists that should stream."""
 
     iterator = _ListedChoiceIterator
