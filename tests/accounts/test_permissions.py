@@ -1,10 +1,18 @@
-"""can_edit_relation, can_edit_activity and can_change_settings for each role."""
+"""The permission rules for each role: relations, activities (one by one and in bulk), settings, teams."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kadans.accounts.models import User
-from kadans.accounts.permissions import can_change_settings, can_edit_activity, can_edit_relation
+from kadans.accounts.models import Team, User
+from kadans.accounts.permissions import (
+    activity_edit_rule,
+    can_change_settings,
+    can_edit_activity,
+    can_edit_relation,
+    can_view_team,
+    viewable_teams,
+)
+from kadans.activities.services import activity_cancel
 from tests.factories import RelationFactory, TeamFactory, UserFactory, make_activity
 
 
@@ -102,3 +110,46 @@ def test_relations_representative_may_not_edit_an_activity_of_someone_else_on_it
 )
 def test_only_administrators_change_settings(users, who, allowed):
     assert can_change_settings(users[who]) is allowed
+
+
+# cancelled activities, the bulk rule, teams
+
+
+@pytest.mark.parametrize("who", ["rep", "manager", "admin", "superuser", "colleague"])
+def test_nobody_changes_a_cancelled_activity(users, who):
+    activity = make_activity(user=users["rep"], relation=RelationFactory(representative=users["rep"]),
+                             representative=users["rep"], participants=[users["colleague"]])
+    assert can_edit_activity(users[who], activity)
+    activity_cancel(activity=activity, user=users["rep"])
+    assert not can_edit_activity(users[who], activity)
+
+
+@pytest.mark.parametrize("who", ["rep", "colleague", "manager", "other_manager", "admin", "anonymous"])
+@pytest.mark.parametrize("status", ["planned", "done", "cancelled"])
+@pytest.mark.parametrize("participating", [False, True])
+def test_the_bulk_rule_says_what_can_edit_activity_says(users, who, status, participating):
+    activity = make_activity(user=users["rep"], relation=RelationFactory(representative=users["rep"]),
+                             representative=users["rep"],
+                             participants=[users[who]] if participating and who != "anonymous" else [])
+    activity.status = status
+    rule = activity_edit_rule(users[who])
+    assert rule(status=status, representative_id=users["rep"].pk, representative_team_id=users["rep"].team_id,
+                participating=participating and who != "anonymous") == can_edit_activity(users[who], activity)
+
+
+@pytest.mark.parametrize(
+    ("who", "team", "allowed"),
+    [("admin", "Zuid", True), ("manager", "Noord", True), ("manager", "Zuid", False),
+     ("other_manager", "Zuid", True), ("rep", "Noord", False), ("anonymous", "Noord", False)],
+)
+def test_who_follows_a_teams_calendar(users, who, team, allowed):
+    team = Team.objects.get(name=team)
+    assert can_view_team(users[who], team) is allowed
+    if who != "anonymous":
+        assert (team in viewable_teams(users[who])) is allowed
+
+
+def test_a_manager_follows_a_team_they_manage_but_do_not_belong_to(users):
+    elsewhere = TeamFactory(name="Elders", manager=users["teamless_manager"])
+    assert can_view_team(users["teamless_manager"], elsewhere)
+    assert list(viewable_teams(users["teamless_manager"])) == [elsewhere]
