@@ -252,6 +252,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [csp.SELF, csp.NONCE],
         "style-src": [csp.SELF, csp.UNSAFE_INLINE],
         "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF, "data:"],  # FullCalendar's icon font is a data: URL in its CSS
         "object-src": [csp.NONE],
         "base-uri": [csp.SELF],
         "form-action": [csp.SELF],
