@@ -278,6 +278,8 @@ AXES_VERBOSE = False
 # set it without a proxy that overwrites the header, or clients choose their own address.
 KADANS_TRUSTED_PROXY_HEADER = env_str("KADANS_TRUSTED_PROXY_HEADER")
 KADANS_TRUSTED_PROXY_COUNT = env_int("KADANS_TRUSTED_PROXY_COUNT", 1)
+if AXES_FAILURE_LIMIT < 1 or KADANS_TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("KADANS_LOGIN_FAILURE_LIMIT and KADANS_TRUSTED_PROXY_COUNT must be at least 1")
 
 # Password reset links (Django's own views) stay valid this long.
 PASSWORD_RESET_TIMEOUT = env_int("KADANS_PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
