@@ -29,7 +29,8 @@ PRODUCTION = {
 
 
 def _deploy_check(tmp_path, **overrides) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    # nothing of the test process's own: its database, or DJANGO_ALLOW_ASYNC_UNSAFE (set for Playwright)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("DJANGO_")}
     env.update(PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), KADANS_DATA_DIR=str(tmp_path), **overrides)
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
