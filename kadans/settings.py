@@ -7,9 +7,11 @@ ALLOWED_HOSTS; see README.md.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +99,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
+    "csp",
     "kadans.core",
     "kadans.accounts",
     "kadans.relations",
@@ -115,6 +119,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: turns a login refused by django-axes into the lockout page (see "Security and accounts")
+    "axes.middleware.AxesMiddleware",
 ]
 # The benchmark server reports each request's SQL query count in an X-Kadans-Queries header; never in
 # production (kadans.bench.middleware).
@@ -147,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -236,6 +244,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kadans@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Security and accounts (README, "Security and accounts") ---------------------------------------
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -243,6 +252,54 @@ if not DEBUG:
     # request, replacing any the client sent (README, Production). Empty when nothing sits in front.
     SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"))
     SECURE_CONTENT_TYPE_NOSNIFF = True
+# Off by default: both need TLS in front (the proxy sets X-Forwarded-Proto), and HSTS cannot be taken
+# back from browsers that saw it before it expires.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, or inline with the
+# request's nonce. Styles allow 'unsafe-inline': templates colour type dots with style attributes and
+# FullCalendar and htmx insert <style> elements. data: images are Pico's SVG icons in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF, "data:"],  # FullCalendar's icon font is a data: URL in its CSS
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+    },
+}
+
+# Login throttling (django-axes): after KADANS_LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused for KADANS_LOGIN_COOLOFF_MINUTES; failures older than that are
+# forgotten, and a successful login clears them. The API's tokens never pass through here.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("KADANS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KADANS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kadans.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kadans.accounts.client_ip.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: name the header it sets
+# (e.g. X-Forwarded-For) and how many proxies append to it. Empty: the connection's own address. Never
+# set it without a proxy that overwrites the header, or clients choose their own address.
+KADANS_TRUSTED_PROXY_HEADER = env_str("KADANS_TRUSTED_PROXY_HEADER")
+KADANS_TRUSTED_PROXY_COUNT = env_int("KADANS_TRUSTED_PROXY_COUNT", 1)
+if AXES_FAILURE_LIMIT < 1 or KADANS_TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("KADANS_LOGIN_FAILURE_LIMIT and KADANS_TRUSTED_PROXY_COUNT must be at least 1")
+
+# Password reset links (Django's own views) stay valid this long.
+PASSWORD_RESET_TIMEOUT = env_int("KADANS_PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
+# -----------------------------------------------------------------------------------------------------
 
 # Background work (e-mail, reminders, webhooks) runs on the Django Tasks API (the django-tasks backport
 # of Django 6's django.tasks) with its database backend: `manage.py db_worker` runs the worker.

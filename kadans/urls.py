@@ -29,3 +29,8 @@ urlpatterns = [
     path("planner/", include("kadans.planner.urls")),
     path("", include("kadans.web.urls")),
 ]
+
+handler400 = "kadans.web.errors.bad_request"
+handler403 = "kadans.web.errors.permission_denied"
+handler404 = "kadans.web.errors.page_not_found"
+handler500 = "kadans.web.errors.server_error"

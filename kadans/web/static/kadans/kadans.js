@@ -136,6 +136,29 @@
     }
   }
 
+  // Small behaviours of several pages, as data attributes rather than inline handlers (which the
+  // Content-Security-Policy forbids). Delegated from the document, so content swapped in by htmx has them too.
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.matches("[data-select-on-click]")) target.select();
+    if (target.matches("[data-check-all]")) {
+      document.querySelectorAll(target.dataset.checkAll).forEach(function (box) { box.checked = target.checked; });
+    }
+  });
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches("[data-submit-on-change]")) return;
+    var other = select.dataset.clears && select.form.elements[select.dataset.clears];
+    if (other) other.value = "";
+    select.form.submit();
+  });
+  // A search box sends what is typed under the name in data-search-param (the relation pickers ask
+  // relations:search for "q"), without htmx's "js:" values, which need eval.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var param = event.detail.elt.dataset && event.detail.elt.dataset.searchParam;
+    if (param) event.detail.parameters[param] = event.detail.elt.value;
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("activity-form");
     if (form) setupActivityForm(form);
