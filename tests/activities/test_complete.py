@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from kadans.activities.models import Activity
@@ -11,6 +12,8 @@ from kadans.activities.services import CostLineData, activity_cancel, activity_c
 from kadans.relations.models import BusinessStatus, Priority
 from tests.factories import ActivityTypeFactory, ContactFactory, UserFactory, make_activity
 from tests.relations_support import NewStatusChanges
+
+NOON = datetime.datetime(2026, 6, 10, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -33,12 +36,12 @@ def _snapshot(activity):
 
 def test_completing_sets_done_time_and_user(activity):
     closer = UserFactory()
-    result = activity_complete(activity=activity, user=closer)
+    with time_machine.travel(NOON, tick=False):
+        result = activity_complete(activity=activity, user=closer)
     assert result.completed
     activity.refresh_from_db()
     assert activity.status == Activity.Status.DONE
-    assert activity.done_by == closer
-    assert activity.done_at is not None
+    assert (activity.done_by, activity.done_at) == (closer, NOON)
 
 
 def test_completing_appends_feedback_to_the_note(activity, rep):
@@ -104,11 +107,12 @@ def test_completing_a_cancelled_activity_changes_nothing(relation, rep, customer
 
 
 def test_cancelling_a_planned_activity_keeps_it_with_its_reason(activity, rep):
-    assert activity_cancel(activity=activity, user=rep, reason="Klant ziek") is True
+    with time_machine.travel(NOON, tick=False):
+        assert activity_cancel(activity=activity, user=rep, reason="Klant ziek") is True
     activity.refresh_from_db()
     assert activity.status == Activity.Status.CANCELLED
     assert activity.cancel_reason == "Klant ziek"
-    assert activity.cancelled_at is not None
+    assert activity.cancelled_at == NOON
 
 
 def test_cancelling_twice_changes_nothing_the_second_time(activity, rep):

@@ -5,6 +5,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +15,8 @@ from kadans.activities.services import CostLineData, activity_period
 from kadans.relations.models import BusinessStatus, Priority
 from tests.factories import ActivityTypeFactory, ContactFactory, ProductFactory, UserFactory, make_activity
 from tests.relations_support import NewStatusChanges
+
+NOON = datetime.datetime(2026, 6, 10, 12, 0, tzinfo=datetime.UTC)
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 UTC = datetime.UTC
@@ -168,9 +171,10 @@ def test_cost_line_quantity_not_positive_is_refused_and_nothing_saved(relation, 
 
 def test_done_at_creation_records_done_time_and_user(relation):
     creator = UserFactory()
-    activity = make_activity(user=creator, relation=relation, status=Activity.Status.DONE)
-    assert activity.done_by == creator
-    assert activity.done_at is not None
+    with time_machine.travel(NOON, tick=False):
+        activity = make_activity(user=creator, relation=relation, status=Activity.Status.DONE)
+    activity.refresh_from_db()
+    assert (activity.done_by, activity.done_at) == (creator, NOON)
 
 
 def test_planned_at_creation_has_no_done_time_and_changes_no_status(relation):
