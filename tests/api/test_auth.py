@@ -184,11 +184,11 @@ def test_an_expiry_day_in_the_past_is_refused(client, rep):
 
 
 def test_a_user_sees_and_revokes_only_their_own_tokens(client, rep):
-    mine, _ = token_create(user=rep, name="mine")
-    theirs, _ = token_create(user=UserFactory(), name="theirs")
+    mine, _ = token_create(user=rep, name="Boekhouding Rep")
+    theirs, _ = token_create(user=UserFactory(), name="Koppeling Ander")
     client.force_login(rep)
     page = client.get("/account/tokens/").content.decode()
-    assert "mine" in page and "theirs" not in page
+    assert "Boekhouding Rep" in page and "Koppeling Ander" not in page
     assert client.post(f"/account/tokens/{theirs.pk}/revoke/").status_code == 404
     assert client.post(f"/account/tokens/{mine.pk}/revoke/").status_code == 302
     mine.refresh_from_db()
