@@ -1,4 +1,6 @@
-"""Test data, made through the models for plain rows and through the real services for activities."""
+"""Test data. Plain reference rows (users, teams, statuses, types, products) are made through the models;
+relations, contacts and activities through the real services, so a row made here is what the app makes
+(a relation has its first status change, a contact is validated, an activity has its participation)."""
 
 import datetime
 from decimal import Decimal
@@ -10,6 +12,7 @@ from kadans.accounts.models import Team, User
 from kadans.activities.models import ActivityType, Product
 from kadans.activities.services import activity_create
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
+from kadans.relations.services import contact_create, relation_create
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -57,13 +60,19 @@ class PriorityFactory(factory.django.DjangoModelFactory):
 
 
 class RelationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Relation
-
     name = factory.Sequence(lambda n: f"Café De Kroon {n}")
     city = "Gent"
     representative = factory.SubFactory(UserFactory)
     business_status = factory.LazyFunction(lambda: BusinessStatus.objects.get(code="lead"))
+
+    class Meta:
+        model = Relation
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Through relation_create, as the pages and the API create relations: its representative
+        creates it, and its first status is recorded as a change from nothing."""
+        return relation_create(user=kwargs.get("representative"), **kwargs)
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
@@ -74,6 +83,11 @@ class ContactFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.Sequence(lambda n: f"contact{n}@example.com")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Through contact_create, as the pages and the API create contacts."""
+        return contact_create(**kwargs)
 
 
 class ActivityTypeFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.services import activity_complete
-from kadans.relations.models import BusinessStatus, StatusChange
+from kadans.relations.models import BusinessStatus
 from tests.factories import ActivityTypeFactory, RelationFactory, TeamFactory, UserFactory, make_activity
+from tests.relations_support import NewStatusChanges
 
 pytestmark = pytest.mark.django_db
 
@@ -151,11 +152,13 @@ def test_the_pipeline_for_everyone_shows_colleagues_relations(logged_in, world):
 
 def test_moving_a_card_changes_the_status_and_records_who(logged_in, user, world):
     alpha = world["alpha"]
+    new_changes = NewStatusChanges()
     response = logged_in.post("/activities/pipeline/move/", {"relation": alpha.pk, "status": _status("prospect").pk})
     assert response.status_code == 204
     alpha.refresh_from_db()
     assert alpha.business_status == _status("prospect")
-    change = StatusChange.objects.get(relation=alpha)
+    change = new_changes().get()
+    assert change.relation == alpha
     assert (change.from_status, change.to_status, change.user, change.activity) == (
         _status("lead"),
         _status("prospect"),
@@ -165,11 +168,12 @@ def test_moving_a_card_changes_the_status_and_records_who(logged_in, user, world
 
 
 def test_moving_a_card_to_its_own_column_records_nothing(logged_in, world):
+    new_changes = NewStatusChanges()
     response = logged_in.post(
         "/activities/pipeline/move/", {"relation": world["alpha"].pk, "status": _status("lead").pk}
     )
     assert response.status_code == 204
-    assert not StatusChange.objects.exists()
+    assert not new_changes().exists()
 
 
 def test_a_manager_moves_a_card_of_their_team(client, team, world):
@@ -182,11 +186,12 @@ def test_a_manager_moves_a_card_of_their_team(client, team, world):
 
 def test_moving_someone_elses_card_is_forbidden_and_changes_nothing(logged_in, world):
     gamma = world["gamma"]
+    new_changes = NewStatusChanges()
     response = logged_in.post("/activities/pipeline/move/", {"relation": gamma.pk, "status": _status("customer").pk})
     assert response.status_code == 403
     gamma.refresh_from_db()
     assert gamma.business_status == _status("lead")
-    assert not StatusChange.objects.exists()
+    assert not new_changes().exists()
 
 
 @pytest.mark.parametrize(
@@ -202,9 +207,10 @@ def test_moving_someone_elses_card_is_forbidden_and_changes_nothing(logged_in, w
 )
 def test_moving_with_bad_ids_is_refused(logged_in, world, data, status_code):
     values = {"alpha": world["alpha"].pk, "lead": _status("lead").pk}
+    new_changes = NewStatusChanges()
     response = logged_in.post("/activities/pipeline/move/", {k: v.format(**values) for k, v in data.items()})
     assert response.status_code == status_code
-    assert not StatusChange.objects.exists()
+    assert not new_changes().exists()
 
 
 def test_moving_needs_a_post(logged_in):

@@ -4,12 +4,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from kadans.activities.models import Activity
 from kadans.activities.services import CostLineData, activity_cancel, activity_complete, activity_update
-from kadans.relations.models import BusinessStatus, Priority, StatusChange
+from kadans.relations.models import BusinessStatus, Priority
 from tests.factories import ActivityTypeFactory, ContactFactory, UserFactory, make_activity
+from tests.relations_support import NewStatusChanges
+
+NOON = datetime.datetime(2026, 6, 10, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -32,12 +36,12 @@ def _snapshot(activity):
 
 def test_completing_sets_done_time_and_user(activity):
     closer = UserFactory()
-    result = activity_complete(activity=activity, user=closer)
+    with time_machine.travel(NOON, tick=False):
+        result = activity_complete(activity=activity, user=closer)
     assert result.completed
     activity.refresh_from_db()
     assert activity.status == Activity.Status.DONE
-    assert activity.done_by == closer
-    assert activity.done_at is not None
+    assert (activity.done_by, activity.done_at) == (closer, NOON)
 
 
 def test_completing_appends_feedback_to_the_note(activity, rep):
@@ -54,12 +58,13 @@ def test_completing_without_feedback_keeps_the_note(activity, rep):
 
 def test_completing_applies_new_status_and_priority_and_records_them(relation, rep, customer):
     priority = Priority.objects.get(name="B")
+    new_changes = NewStatusChanges()
     activity = make_activity(relation=relation, new_status=customer, new_priority=priority)
     closer = UserFactory()
     activity_complete(activity=activity, user=closer)
     relation.refresh_from_db()
     assert (relation.business_status, relation.priority) == (customer, priority)
-    changes = StatusChange.objects.filter(relation=relation)
+    changes = new_changes(relation=relation)
     assert {(c.field, c.activity_id, c.user_id) for c in changes} == {
         ("status", activity.pk, closer.pk),
         ("priority", activity.pk, closer.pk),
@@ -69,22 +74,25 @@ def test_completing_applies_new_status_and_priority_and_records_them(relation, r
 
 
 def test_completing_with_the_current_status_writes_no_status_change(relation, rep):
+    new_changes = NewStatusChanges()
     activity = make_activity(relation=relation, new_status=BusinessStatus.objects.get(code="lead"))
     activity_complete(activity=activity, user=rep)
-    assert not StatusChange.objects.filter(relation=relation).exists()
+    assert not new_changes().exists()
 
 
 def test_completing_twice_completes_once(relation, rep, customer):
+    new_changes = NewStatusChanges()
     activity = make_activity(relation=relation, new_status=customer)
     activity_complete(activity=activity, user=rep, feedback="eerste")
     before = _snapshot(activity)
     second = activity_complete(activity=activity, user=UserFactory(), feedback="tweede")
     assert second.completed is False
     assert _snapshot(activity) == before
-    assert StatusChange.objects.filter(relation=relation).count() == 1
+    assert [(c.relation_id, c.to_status) for c in new_changes()] == [(relation.pk, customer)]
 
 
 def test_completing_a_cancelled_activity_changes_nothing(relation, rep, customer):
+    new_changes = NewStatusChanges()
     activity = make_activity(relation=relation, new_status=customer)
     activity_cancel(activity=activity, user=rep)
     before = _snapshot(activity)
@@ -92,18 +100,19 @@ def test_completing_a_cancelled_activity_changes_nothing(relation, rep, customer
     assert _snapshot(activity) == before
     relation.refresh_from_db()
     assert relation.business_status.code == "lead"
-    assert not StatusChange.objects.filter(relation=relation).exists()
+    assert not new_changes().exists()
 
 
 # activity_cancel
 
 
 def test_cancelling_a_planned_activity_keeps_it_with_its_reason(activity, rep):
-    assert activity_cancel(activity=activity, user=rep, reason="Klant ziek") is True
+    with time_machine.travel(NOON, tick=False):
+        assert activity_cancel(activity=activity, user=rep, reason="Klant ziek") is True
     activity.refresh_from_db()
     assert activity.status == Activity.Status.CANCELLED
     assert activity.cancel_reason == "Klant ziek"
-    assert activity.cancelled_at is not None
+    assert activity.cancelled_at == NOON
 
 
 def test_cancelling_twice_changes_nothing_the_second_time(activity, rep):
@@ -180,10 +189,11 @@ def test_update_replaces_cost_lines(activity, rep):
 def test_update_to_done_completes_and_records_the_status_change(relation, rep, customer):
     activity = make_activity(relation=relation)
     closer = UserFactory()
+    new_changes = NewStatusChanges()
     activity_update(activity=activity, user=closer, status=Activity.Status.DONE, new_status=customer)
     activity.refresh_from_db()
     assert (activity.status, activity.done_by) == (Activity.Status.DONE, closer)
-    change = StatusChange.objects.get(relation=relation)
+    change = new_changes(relation=relation).get()
     assert (change.to_status, change.activity, change.user) == (customer, activity, closer)
 
 

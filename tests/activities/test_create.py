@@ -5,14 +5,18 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kadans.activities.models import Activity, CostLine
 from kadans.activities.services import CostLineData, activity_period
-from kadans.relations.models import BusinessStatus, Priority, StatusChange
+from kadans.relations.models import BusinessStatus, Priority
 from tests.factories import ActivityTypeFactory, ContactFactory, ProductFactory, UserFactory, make_activity
+from tests.relations_support import NewStatusChanges
+
+NOON = datetime.datetime(2026, 6, 10, 12, 0, tzinfo=datetime.UTC)
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 UTC = datetime.UTC
@@ -167,12 +171,14 @@ def test_cost_line_quantity_not_positive_is_refused_and_nothing_saved(relation, 
 
 def test_done_at_creation_records_done_time_and_user(relation):
     creator = UserFactory()
-    activity = make_activity(user=creator, relation=relation, status=Activity.Status.DONE)
-    assert activity.done_by == creator
-    assert activity.done_at is not None
+    with time_machine.travel(NOON, tick=False):
+        activity = make_activity(user=creator, relation=relation, status=Activity.Status.DONE)
+    activity.refresh_from_db()
+    assert (activity.done_by, activity.done_at) == (creator, NOON)
 
 
 def test_planned_at_creation_has_no_done_time_and_changes_no_status(relation):
+    new_changes = NewStatusChanges()
     activity = make_activity(
         relation=relation,
         new_status=BusinessStatus.objects.get(code="prospect"),
@@ -181,7 +187,7 @@ def test_planned_at_creation_has_no_done_time_and_changes_no_status(relation):
     assert (activity.done_at, activity.done_by) == (None, None)
     relation.refresh_from_db()
     assert relation.business_status.code == "lead"
-    assert not StatusChange.objects.filter(relation=relation).exists()
+    assert not new_changes().exists()
 
 
 def test_done_at_creation_applies_new_status_and_priority_with_status_changes(relation):
@@ -189,12 +195,13 @@ def test_done_at_creation_applies_new_status_and_priority_with_status_changes(re
     lead = BusinessStatus.objects.get(code="lead")
     customer = BusinessStatus.objects.get(code="customer")
     a_priority = Priority.objects.get(name="A")
+    new_changes = NewStatusChanges()
     activity = make_activity(
         user=creator, relation=relation, status=Activity.Status.DONE, new_status=customer, new_priority=a_priority
     )
     relation.refresh_from_db()
     assert (relation.business_status, relation.priority) == (customer, a_priority)
-    changes = {c.field: c for c in StatusChange.objects.filter(relation=relation)}
+    changes = {c.field: c for c in new_changes(relation=relation)}
     assert set(changes) == {"status", "priority"}
     assert (changes["status"].from_status, changes["status"].to_status) == (lead, customer)
     assert (changes["priority"].from_priority, changes["priority"].to_priority) == (None, a_priority)

@@ -40,9 +40,11 @@ def test_a_bearer_token_authenticates_as_its_user(rep):
 def test_a_token_records_when_it_was_last_used(rep):
     token, secret = token_create(user=rep, name="ERP")
     assert token.last_used_at is None
-    ApiClient(secret).get("/users/me")
+    used = datetime.datetime(2026, 6, 10, 9, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(used, tick=False):
+        ApiClient(secret).get("/users/me")
     token.refresh_from_db()
-    assert token.last_used_at is not None
+    assert token.last_used_at == used
 
 
 @pytest.mark.parametrize("header", [None, "Bearer", "Bearer kdn_wrong", "Bearer nonsense", "Basic cmVwOnNlY3JldA=="])
@@ -124,6 +126,8 @@ def test_a_token_needs_no_csrf_token(rep, relation):
     response = client.patch(f"{API}/relations/{relation.pk}", {"name": "Changed"}, content_type="application/json",
                             headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 200
+    relation.refresh_from_db()
+    assert relation.name == "Changed"
 
 
 def test_the_openapi_document_and_its_docs_page_are_public_and_need_no_cdn(client):
@@ -180,11 +184,11 @@ def test_an_expiry_day_in_the_past_is_refused(client, rep):
 
 
 def test_a_user_sees_and_revokes_only_their_own_tokens(client, rep):
-    mine, _ = token_create(user=rep, name="mine")
-    theirs, _ = token_create(user=UserFactory(), name="theirs")
+    mine, _ = token_create(user=rep, name="Boekhouding Rep")
+    theirs, _ = token_create(user=UserFactory(), name="Koppeling Ander")
     client.force_login(rep)
     page = client.get("/account/tokens/").content.decode()
-    assert "mine" in page and "theirs" not in page
+    assert "Boekhouding Rep" in page and "Koppeling Ander" not in page
     assert client.post(f"/account/tokens/{theirs.pk}/revoke/").status_code == 404
     assert client.post(f"/account/tokens/{mine.pk}/revoke/").status_code == 302
     mine.refresh_from_db()

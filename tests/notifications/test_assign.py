@@ -1,6 +1,8 @@
 """A user is notified (in the app and by e-mail, in their language) when someone else assigns them an
 activity or adds them as a participant; never for what they did themselves."""
 
+import html
+
 import pytest
 
 from kadans.activities import services
@@ -57,7 +59,8 @@ def test_the_bell_counts_unread_notifications_and_they_can_be_read(
         make_activity(user=rep, relation=relation, representative=colleague, summary="Visit")
     client.force_login(colleague)
     assert 'id="unread-count">1<' in client.get("/notifications/bell/").content.decode()
-    page = client.get("/notifications/").content.decode()
-    assert "assigned you an action: Visit" in page or "Visit" in page
+    page = html.unescape(client.get("/notifications/").content.decode())
+    # in the colleague's language (Dutch), naming who assigned it, the action and its relation; unread: bold
+    assert f"<strong>{rep} heeft u een actie toegewezen: Visit ({relation.name}).</strong>" in page
     client.post("/notifications/read/")
     assert "unread-count" not in client.get("/notifications/bell/").content.decode()

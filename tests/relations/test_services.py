@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
 from kadans.relations.services import contact_create, contact_update, relation_create, relation_update
 from tests.factories import ContactFactory
+from tests.relations_support import NewStatusChanges
 
 
 def test_new_relation_gets_the_default_status_and_records_it_from_nothing(rep):
@@ -38,23 +39,27 @@ def test_unknown_relation_field_is_a_type_error(rep):
 
 def test_changing_status_by_hand_records_a_change_without_activity(relation, rep):
     customer = BusinessStatus.objects.get(code="customer")
+    new_changes = NewStatusChanges()
     relation_update(relation=relation, user=rep, business_status=customer)
     relation.refresh_from_db()
     assert relation.business_status == customer
-    change = StatusChange.objects.get(relation=relation)
+    change = new_changes().get()
+    assert change.relation == relation
     assert (change.from_status.code, change.to_status, change.activity, change.user) == ("lead", customer, None, rep)
 
 
 def test_updating_with_the_same_status_records_nothing(relation, rep):
+    new_changes = NewStatusChanges()
     relation_update(relation=relation, user=rep, business_status=BusinessStatus.objects.get(code="lead"), city="Brugge")
     relation.refresh_from_db()
     assert relation.city == "Brugge"
-    assert not StatusChange.objects.filter(relation=relation).exists()
+    assert not new_changes().exists()
 
 
 def test_updating_other_fields_records_nothing(relation, rep):
+    new_changes = NewStatusChanges()
     relation_update(relation=relation, user=rep, notes="Gesloten op maandag")
-    assert not StatusChange.objects.filter(relation=relation).exists()
+    assert not new_changes().exists()
 
 
 def test_contact_is_created_on_its_relation(relation):

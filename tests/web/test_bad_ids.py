@@ -20,6 +20,8 @@ def test_a_strange_relation_id_is_not_found(logged_in, bad):
 def test_the_action_form_ignores_strange_ids_in_its_query(logged_in, bad):
     response = logged_in.get("/activities/new/", {"relation": bad, "type": bad, "previous": bad})
     assert response.status_code == 200
+    initial = response.context["form"].initial
+    assert not {"relation", "type", "previous"} & set(initial)
 
 
 @pytest.mark.parametrize("bad", ["²", "99999999999999999999999"])

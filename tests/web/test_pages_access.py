@@ -1,6 +1,8 @@
 """Who may open which page: anonymous users go to the login page, everyone logged in reads, changing
 follows kadans.accounts.permissions, settings are for administrators only."""
 
+import html
+
 import pytest
 
 from kadans.activities.models import Activity, Product
@@ -95,7 +97,9 @@ def test_everyone_logged_in_reads_the_shared_pages(client, people, world, role, 
 @pytest.mark.parametrize("role", ["owner", "stranger", "other_manager"])
 def test_everyone_logged_in_reads_any_relation(client, people, world, role):
     client.force_login(people[role])
-    assert client.get(f"/relations/{world['relation'].pk}/").status_code == 200
+    response = client.get(f"/relations/{world['relation'].pk}/")
+    assert response.status_code == 200
+    assert f"<h1>{html.escape(world['relation'].name)}</h1>" in response.text
 
 
 @pytest.mark.parametrize(
