@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from kadans.activities import selectors as activity_selectors
 from kadans.activities.forms import MyActivitiesFilterForm
 from kadans.activities.models import Product
+from kadans.core.exports import FORMATS, export_response
 from kadans.integrations.forms import ImportUploadForm, MappingForm, WebFormForm, WebhookForm
 from kadans.integrations.importer import KINDS, default_mapping, run_import
 from kadans.integrations.intake_views import HONEYPOT
 from kadans.integrations.models import ImportJob, WebForm, WebhookSubscription
-from kadans.integrations.tabular import EXPORT_FORMATS, TableError, export_response, read_table
+from kadans.integrations.tabular import TableError, read_table
 from kadans.relations import selectors as relation_selectors
 from kadans.relations.forms import RelationFilterForm
 from kadans.web.access import require_settings_access
@@ -133,7 +134,7 @@ def import_map(request, pk: int):
 
 
 def _format(fmt: str) -> str:
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in FORMATS:
         raise Http404
     return fmt
 
@@ -147,7 +148,7 @@ def export_relations(request, fmt: str):
         q=params.get("q") or "", status=params.get("status"), priority=params.get("priority"),
         representative=params.get("representative"), sort=params.get("sort") or "name", user=request.user,
     )
-    headers = [_("Id"), _("Name"), _("Kind"), _("VAT number"), _("Street"), _("Postal code"), _("City"),
+    columns = [_("Id"), _("Name"), _("Kind"), _("VAT number"), _("Street"), _("Postal code"), _("City"),
                _("Country"), _("Phone"), _("E-mail"), _("Website"), _("Representative"), _("Business status"),
                _("Priority")]
     rows = (
@@ -156,7 +157,7 @@ def export_relations(request, fmt: str):
          r.business_status.code if r.business_status else "", r.priority.name if r.priority else ""]
         for r in relations.iterator(chunk_size=2000)
     )
-    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="relations")
+    return export_response(rows, columns, format=_format(fmt), filename="relations")
 
 
 @require_GET
@@ -171,20 +172,20 @@ def export_my_activities(request, fmt: str):
         today_start=today_start, tomorrow_start=tomorrow_start,
     )
     today = timezone.localdate()
-    headers = [_("Id"), _("State"), _("Due"), _("Start"), _("End"), _("All day"), _("Type"), _("Relation"),
+    columns = [_("Id"), _("State"), _("Due"), _("Start"), _("End"), _("All day"), _("Type"), _("Relation"),
                _("Contact"), _("Subject"), _("Representative"), _("Remark")]
     rows = (
         [a.pk, a.state(today), a.due_date, a.start, a.end, a.all_day, a.type.name, a.relation.name,
          str(a.contact) if a.contact_id else "", a.summary, a.representative.username, a.note]
         for a in activities.iterator(chunk_size=2000)
     )
-    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="activities")
+    return export_response(rows, columns, format=_format(fmt), filename="activities")
 
 
 @require_GET
 def export_products(request, fmt: str):
-    headers = [_("Id"), _("Name"), _("Code"), _("Cost price"), _("Active")]
+    columns = [_("Id"), _("Name"), _("Code"), _("Cost price"), _("Active")]
     rows = ([p.pk, p.name, p.code, p.cost_price, p.active] for p in Product.objects.order_by("name", "pk"))
-    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="products")
+    return export_response(rows, columns, format=_format(fmt), filename="products")
 
 
