@@ -42,32 +42,6 @@ def starts_before(day: datetime.date, tz) -> Q:
     )
 
 
-def filter_open_activities(
-    qs: QuerySet[Activity],
-    *,
-    period: str = "",
-    activity_type=None,
-    relation_name: str = "",
-    today_start: datetime.datetime,
-    tomorrow_start: datetime.datetime | None = None,
-) -> QuerySet[Activity]:
-    """Narrow "my activities" to a period (overdue, today, next 7 or 30 days), a type, a relation name.
-    `today_start` is the start of the user's today, in the user's time zone."""
-    today, tz = today_start.date(), today_start.tzinfo
-    if period == "overdue":
-        qs = qs.filter(starts_before(today, tz))
-    elif period == "today":
-        qs = qs.exclude(starts_before(today, tz)).filter(starts_before(today + datetime.timedelta(days=1), tz))
-    elif period in ("week", "month"):
-        days = 7 if period == "week" else 30
-        qs = qs.exclude(starts_before(today, tz)).filter(starts_before(today + datetime.timedelta(days=days), tz))
-    if activity_type is not None:
-        qs = qs.filter(type=activity_type)
-    if relation_name.strip():
-        qs = qs.filter(relation__name__icontains=relation_name.strip())
-    return qs
-
-
 def activity_counters(
     user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None
 ) -> dict:
@@ -125,47 +99,14 @@ def next_due_by_type(relation_ids, *, tz) -> dict[tuple[int, int], datetime.date
     return due
 
 
-ACTIVITY_SORTS = {
-    "start": ["start", "id"],
-    "-start": ["-start", "-id"],
-    "updated": ["updated_at", "id"],
-    "-updated": ["-updated_at", "-id"],
-}
-
-
 def with_details(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     """An activity list with everything one activity shows: its links, participants and cost lines."""
     return list_related(qs).prefetch_related("participants", "cost_lines")
 
 
-def activity_list(
-    *,
-    user: User,
-    relation=None,
-    representative=None,
-    involving: User | None = None,
-    status: str = "",
-    activity_type=None,
-    start_from: datetime.datetime | None = None,
-    start_before: datetime.datetime | None = None,
-    sort: str = "start",
-) -> QuerySet[Activity]:
-    """The activities `user` may read, filtered as the API's list asks, in a deterministic order."""
+def activity_list(*, user: User) -> QuerySet[Activity]:
+    """The activities `user` may read, with everything the API shows of one; narrowed and ordered by
+    kadans.activities.filters.ActivityFilterSet."""
     from kadans.accounts.permissions import visible_activities
 
-    qs = visible_activities(user)
-    if relation is not None:
-        qs = qs.filter(relation_id=relation)
-    if representative is not None:
-        qs = qs.filter(representative_id=representative)
-    if involving is not None:
-        qs = qs.filter(pk__in=user_activities(involving).values("pk"))
-    if status:
-        qs = qs.filter(status=status)
-    if activity_type is not None:
-        qs = qs.filter(type_id=activity_type)
-    if start_from is not None:
-        qs = qs.filter(start__gte=start_from)
-    if start_before is not None:
-        qs = qs.filter(start__lt=start_before)
-    return with_details(qs).order_by(*ACTIVITY_SORTS.get(sort, ACTIVITY_SORTS["start"]))
+    return with_details(visible_activities(user))
