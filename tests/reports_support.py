@@ -62,7 +62,8 @@ def samples(product, quantity: int) -> CostLineData:
 
 def read_csv(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def read_xlsx(response) -> dict[str, list[list]]:

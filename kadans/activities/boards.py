@@ -1,43 +1,32 @@
 """Views that show many relations at once: the pipeline and the activity overview."""
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kadans.accounts.permissions import assignable_representatives, can_edit_relation
+from kadans.accounts.permissions import can_edit_relation
 from kadans.activities import selectors
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.open_activities import nav_counters
 from kadans.core.forms import is_id
-from kadans.relations.models import BusinessStatus, Priority, Relation
+from kadans.relations.filters import BoardFilterSet
+from kadans.relations.models import BusinessStatus, Relation
+from kadans.relations.selectors import relation_list
 from kadans.relations.services import relation_change_status
 
 CARDS_PER_COLUMN = 40
 
 
-class BoardFilterForm(forms.Form):
-    representative = forms.ModelChoiceField(
-        assignable_representatives(), label=gettext_lazy("Representative"), required=False,
-        empty_label=gettext_lazy("Everyone"),
-    )
-    priority = forms.ModelChoiceField(Priority.objects.all(), label=gettext_lazy("Priority"), required=False)
-
-
 def _filtered_relations(request):
-    form = BoardFilterForm(request.GET or {"representative": request.user.pk})
-    relations = Relation.objects.select_related("representative", "priority", "business_status")
-    if form.is_valid():
-        if form.cleaned_data["representative"]:
-            relations = relations.filter(representative=form.cleaned_data["representative"])
-        if form.cleaned_data["priority"]:
-            relations = relations.filter(priority=form.cleaned_data["priority"])
-    return form, relations
+    filterset = BoardFilterSet(
+        request.GET or {"representative": request.user.pk},
+        queryset=relation_list(user=request.user),
+    )
+    return filterset.form, filterset.qs
 
 
 def _with_next_activities(relations: list[Relation]) -> list[Relation]:

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import Jinja2 as Jinja2Renderer
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +11,6 @@ from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.occurrences import recurrence_from
 from kadans.activities.recurrence import MAX_OCCURRENCES, WEEKDAY_CHOICES, WEEKDAYS, Recurrence
 from kadans.activities.services import CostLineData, activity_period
-from kadans.core.fields import ModelChoiceField
 from kadans.core.time import company_tz
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 
@@ -288,23 +286,6 @@ class RescheduleForm(forms.Form):
             return {"start": self.cleaned_data["date"]}
         days = {"1d": 1, "1w": 7}[self.cleaned_data["by"]]
         return {"delta": datetime.timedelta(days=days)}
-
-
-class MyActivitiesFilterForm(forms.Form):
-    # Django's Jinja2 widget templates: the same HTML as the Django template ones in a third of the time,
-    # on a page where every millisecond shows (benchmark, operation b). Plain widgets only: the admin's
-    # own widgets exist as Django templates alone, so this is no site-wide FORM_RENDERER.
-    default_renderer = Jinja2Renderer()  # one instance: a new one would compile the templates again
-    PERIODS = [
-        ("", _("All open")),
-        ("overdue", _("Overdue")),
-        ("today", _("Today")),
-        ("week", _("Next 7 days")),
-        ("month", _("Next 30 days")),
-    ]
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    type = ModelChoiceField(ActivityType.objects.all(), label=_("Action type"), required=False)
-    relation = forms.CharField(label=_("Relation"), required=False)
 
 
 class ProductForm(forms.ModelForm):

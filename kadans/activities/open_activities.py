@@ -25,7 +25,6 @@ from django.db.models import Count, Q, Window
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, Participation, due_before
 from kadans.activities.rows import rows_of
-from kadans.activities.selectors import filter_open_activities
 from kadans.core.time import company_tz, today_bounds
 
 COPIES = {"status": "activity_status", "start": "activity_start", "end": "activity_end"}
@@ -46,32 +45,6 @@ def _prefixed(q: Q, prefix: str) -> Q:
             field, separator, rest = lookup.partition("__")
             children.append((COPIES[field] + separator + rest if field in COPIES else prefix + lookup, value))
     return Q(*children, _connector=q.connector, _negated=q.negated)
-
-
-class _RecordingQuerySet:
-    """Runs selectors.filter_open_activities (the one place that says what "overdue", "today", "next 7
-    days" … mean) on an object that records its filter() and exclude() calls as a Q, so that both halves
-    can apply the same conditions, each on its own path to the activity."""
-
-    def __init__(self):
-        self.q = Q()
-
-    def filter(self, *args, **kwargs):
-        self.q &= Q(*args, **kwargs)
-        return self
-
-    def exclude(self, *args, **kwargs):
-        self.q &= ~Q(*args, **kwargs)
-        return self
-
-    @classmethod
-    def conditions(cls, period, activity_type, relation_name, today_start, tomorrow_start) -> Q:
-        recorder = cls()
-        filter_open_activities(
-            recorder, period=period, activity_type=activity_type, relation_name=relation_name,
-            today_start=today_start, tomorrow_start=tomorrow_start,
-        )
-        return recorder.q
 
 
 def _starts_before(day: datetime.date, tz, prefix: str) -> Q:
@@ -106,15 +79,14 @@ def _counts(prefix: str, base: Q, *, today_start: datetime.datetime) -> dict:
 
 
 def open_activity_counts(
-    user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None, **narrow
+    user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None,
+    where: Q | None = None,
 ) -> dict:
     """How many open activities the user has overdue, today and later (by due date in the user's time
-    zone, see models.due_before), optionally narrowed as filter_open_activities narrows "my
-    activities". One query: both halves in a UNION ALL of two aggregates."""
-    where = _RecordingQuerySet.conditions(
-        narrow.get("period", ""), narrow.get("activity_type"), narrow.get("relation_name", ""), today_start,
-        tomorrow_start,
-    )
+    zone, see models.due_before), optionally narrowed by `where` (conditions on the activity, as
+    kadans.activities.filters.MyActivitiesFilterSet gives them). One query: both halves in a UNION ALL of
+    two aggregates."""
+    where = where or Q()
     rep = (
         Activity.objects.filter(where, representative=user, status=Activity.Status.PLANNED)
         .order_by().values("representative_id")
@@ -146,11 +118,13 @@ class OpenActivities:
 
     def __init__(
         self, user: User, *, today_start: datetime.datetime, tomorrow_start: datetime.datetime | None = None,
-        prefetch: int = 50, period: str = "", activity_type=None, relation_name: str = "",
+        prefetch: int = 50, where: Q | None = None,
     ):
+        """`where`: conditions on the activity that narrow the list (MyActivitiesFilterSet's, as a Q: each
+        half applies them on its own path to the activity)."""
         self.user = user
         self.today_start = today_start
-        self.where = _RecordingQuerySet.conditions(period, activity_type, relation_name, today_start, tomorrow_start)
+        self.where = where or Q()
         self._prefetch = max(1, prefetch)
         self._keys: list[tuple] = []
         self._fetched = 0

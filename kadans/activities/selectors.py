@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import activity_read_filter
-from kadans.activities.models import Activity, Participation, due_before
+from kadans.activities.models import Activity, Participation
 from kadans.core.time import company_tz
 from kadans.relations.models import Relation
 
@@ -39,30 +38,6 @@ def user_open_activities(user: User) -> QuerySet[Activity]:
     return list_related(user_activities(user).filter(status=Activity.Status.PLANNED)).order_by("start", "id")
 
 
-def filter_open_activities(
-    qs: QuerySet[Activity],
-    *,
-    period: str = "",
-    activity_type=None,
-    relation_name: str = "",
-    today_start: datetime.datetime,
-    tomorrow_start: datetime.datetime | None = None,
-) -> QuerySet[Activity]:
-    """Narrow "my activities" to a period (overdue, today, next 7 or 30 days), a type, a relation name.
-    `today_start` is the start of the user's today, in the user's time zone."""
-    today, tz = today_start.date(), today_start.tzinfo
-    if period == "overdue":
-        qs = qs.filter(due_before(today, tz))
-    elif period == "today":
-        qs = qs.exclude(due_before(today, tz)).filter(due_before(today + datetime.timedelta(days=1), tz))
-    elif period in ("week", "month"):
-        days = 7 if period == "week" else 30
-        qs = qs.exclude(due_before(today, tz)).filter(due_before(today + datetime.timedelta(days=days), tz))
-    if activity_type is not None:
-        qs = qs.filter(type=activity_type)
-    if relation_name.strip():
-        qs = qs.filter(relation__name__icontains=relation_name.strip())
-    return qs
 
 
 def next_activity_ids(relation_ids) -> dict[int, int]:
@@ -95,49 +70,12 @@ def next_due_by_type(relation_ids, *, tz) -> dict[tuple[int, int], datetime.date
     return due
 
 
-ACTIVITY_SORTS = {
-    "start": ["start", "id"],
-    "-start": ["-start", "-id"],
-    "updated": ["updated_at", "id"],
-    "-updated": ["-updated_at", "-id"],
-}
-
-
 def with_details(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     """An activity list with everything one activity shows: its links, participants and cost lines."""
     return list_related(qs).prefetch_related("participants", "cost_lines")
 
 
-def activity_list(
-    *,
-    user: User,
-    relation=None,
-    representative=None,
-    involving: User | None = None,
-    status: str = "",
-    activity_type=None,
-    due_from: datetime.date | None = None,
-    due_until: datetime.date | None = None,
-    tz: datetime.tzinfo | None = None,
-    sort: str = "start",
-) -> QuerySet[Activity]:
-    """The activities `user` may read, filtered as the API's list asks, in a deterministic order. Due
-    dates are read as due_state reads them: all-day activities on the company's dates, timed ones in `tz`
-    (by default the current, the user's, time zone)."""
-    qs = visible_activities(user)
-    if relation is not None:
-        qs = qs.filter(relation_id=relation)
-    if representative is not None:
-        qs = qs.filter(representative_id=representative)
-    if involving is not None:
-        qs = qs.filter(pk__in=user_activities(involving).values("pk"))
-    if status:
-        qs = qs.filter(status=status)
-    if activity_type is not None:
-        qs = qs.filter(type_id=activity_type)
-    tz = tz or timezone.get_current_timezone()
-    if due_from is not None:
-        qs = qs.exclude(due_before(due_from, tz))
-    if due_until is not None:
-        qs = qs.filter(due_before(due_until + datetime.timedelta(days=1), tz))
-    return with_details(qs).order_by(*ACTIVITY_SORTS.get(sort, ACTIVITY_SORTS["start"]))
+def activity_list(*, user: User) -> QuerySet[Activity]:
+    """The activities `user` may read, with everything the API shows of one; narrowed and ordered by
+    kadans.activities.filters.ActivityFilterSet."""
+    return with_details(visible_activities(user))

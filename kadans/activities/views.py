@@ -16,18 +16,19 @@ from kadans.accounts.models import User
 from kadans.accounts.permissions import can_edit_activity
 from kadans.activities import series, services
 from kadans.activities.access import activity_for_edit
+from kadans.activities.filters import MyActivitiesFilterSet
 from kadans.activities.forms import (
     ActivityForm,
     CancelForm,
     CompleteForm,
     CostLineFormSet,
-    MyActivitiesFilterForm,
     RescheduleForm,
     cost_lines_initial,
 )
 from kadans.activities.models import Activity, ActivityType, Product
 from kadans.activities.open_activities import OpenActivities, open_activity_counts
 from kadans.activities.rows import render_rows, rows_of
+from kadans.core.filters import conditions
 from kadans.core.forms import add_service_errors, is_id
 from kadans.core.time import today_bounds
 from kadans.relations.models import Relation
@@ -261,26 +262,21 @@ def activity_cancel(request, pk: int):
 
 def my_activities(request):
     today_start, tomorrow_start = today_bounds()
-    filters = MyActivitiesFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    narrow = {
-        "period": params.get("period") or "", "activity_type": params.get("type"),
-        "relation_name": params.get("relation") or "",
-    }
+    filterset = MyActivitiesFilterSet(request.GET or None, today_start=today_start, tomorrow_start=tomorrow_start)
     number = request.GET.get("page", "")
     activities = OpenActivities(
-        request.user, today_start=today_start, tomorrow_start=tomorrow_start, **narrow,
+        request.user, today_start=today_start, tomorrow_start=tomorrow_start, where=conditions(filterset),
         prefetch=PAGE_SIZE * min(int(number), 1000) if is_id(number) and int(number) > 0 else PAGE_SIZE,
     )
     # the counters at the top (and in the navigation) come with the list's keys when nothing is narrowed
-    counters = activities.counts() if not any(narrow.values()) else open_activity_counts(
+    counters = activities.counts() if not filterset.narrowed() else open_activity_counts(
         request.user, today_start=today_start, tomorrow_start=tomorrow_start
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "activities/my_activities.html", {
-        "page": page, "filters": filters, "query": query.urlencode(), "nav_counters": counters,
+        "page": page, "filters": filterset.form, "query": query.urlencode(), "nav_counters": counters,
     })
 
 

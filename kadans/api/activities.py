@@ -20,6 +20,7 @@ from kadans.accounts.permissions import (
 )
 from kadans.activities import selectors, services
 from kadans.activities.chaining import NextSchedule
+from kadans.activities.filters import ACTIVITY_SORTS, ActivityFilterSet
 from kadans.activities.models import Activity, ActivityType, Product, cost_total
 from kadans.activities.selectors import visible_activities
 from kadans.api.common import (
@@ -31,6 +32,7 @@ from kadans.api.common import (
     Text200,
     When,
     aware,
+    filtered,
     forbid,
     get_or_404,
     lookup,
@@ -220,18 +222,12 @@ class ActivityFilters(PageParams):
                                  "timed ones in the caller's time zone).")
     due_until: Day | None = Field(None, description="Due on or before this day (all-day activities by their date, "
                                   "timed ones in the caller's time zone).")
-    sort: Literal[tuple(selectors.ACTIVITY_SORTS)] = "start"
+    sort: Literal[tuple(ACTIVITY_SORTS)] = "start"
 
 
 @router.get("/activities", response=responses({200: page_of(ActivityOut)}), summary="List activities")
 def list_activities(request, filters: Query[ActivityFilters]):
-    qs = selectors.activity_list(
-        user=request.user, relation=filters.relation, representative=filters.representative,
-        involving=request.user if filters.mine else filters.user, status=filters.status or "",
-        activity_type=filters.type,
-        due_from=filters.due_from, due_until=filters.due_until,
-        sort=filters.sort,
-    )
+    qs = filtered(ActivityFilterSet, filters, selectors.activity_list(user=request.user), request=request)
     return paginate(qs, filters, lambda a: activity_out(a, request.user))
 
 

@@ -11,6 +11,8 @@ from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, WithJsonSchema, create_model
 
+from kadans.core.filters import FilterSet
+
 MAX_ID = 2**63 - 1
 """Ids are 64-bit integers in both databases; a larger number is refused before it reaches SQL."""
 MAX_PAGE_SIZE = 200
@@ -114,6 +116,20 @@ def paginate(qs: QuerySet, params: PageParams, render=None) -> dict:
         "count": count, "limit": params.limit, "offset": params.offset,
         "items": [render(row) for row in rows] if render else rows,
     }
+
+
+def filtered(filterset_class: type[FilterSet], params: PageParams, queryset: QuerySet, **context) -> QuerySet:
+    """The list's rows as its FilterSet (the one its page and export run too) narrows them, from the query
+    parameters the schema has checked; a value the FilterSet refuses is a 422 naming the parameter."""
+    data = {
+        name: value for name, value in params.model_dump(exclude=set(PageParams.model_fields)).items()
+        if value is not None
+    }
+    filterset = filterset_class(data, queryset=queryset, **context)
+    if not filterset.is_valid():
+        name, messages = next(iter(filterset.error_messages().items()))
+        raise FieldError(name, " ".join(messages))
+    return filterset.qs
 
 
 def get_or_404(qs: QuerySet, pk: int, what: str) -> Model:

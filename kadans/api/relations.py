@@ -28,6 +28,7 @@ from kadans.api.common import (
     Text200,
     _text,
     day_start,
+    filtered,
     forbid,
     get_or_404,
     lookup,
@@ -36,6 +37,7 @@ from kadans.api.common import (
     responses,
 )
 from kadans.relations import selectors, services
+from kadans.relations.filters import RELATION_SORTS, ContactFilterSet, RelationFilterSet
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation, StatusChange
 from kadans.relations.selectors import visible_relations
 
@@ -151,15 +153,12 @@ class RelationFilters(PageParams):
     status: Id | None = Field(None, description="A business status id.")
     priority: Id | None = None
     representative: Id | None = None
-    sort: Literal[tuple(selectors.SORT_FIELDS)] = "name"
+    sort: Literal[tuple(RELATION_SORTS)] = "name"
 
 
 @router.get("/relations", response=responses({200: page_of(RelationOut)}), summary="List relations")
 def list_relations(request, filters: Query[RelationFilters]):
-    qs = selectors.relation_list(
-        user=request.user, q=filters.q, status=filters.status, priority=filters.priority,
-        representative=filters.representative, sort=filters.sort,
-    )
+    qs = filtered(RelationFilterSet, filters, selectors.relation_list(user=request.user))
     return paginate(qs, filters, lambda r: relation_out(r, request.user))
 
 
@@ -245,7 +244,7 @@ def _contact_for_edit(request, contact_id: int) -> Contact:
 
 @router.get("/contacts", response=responses({200: page_of(ContactOut)}), summary="List contacts", tags=["contacts"])
 def list_contacts(request, filters: Query[ContactFilters]):
-    qs = selectors.contact_list(user=request.user, relation=filters.relation, q=filters.q)
+    qs = filtered(ContactFilterSet, filters, selectors.contact_list(user=request.user))
     return paginate(qs, filters, contact_out)
 
 

@@ -1,21 +1,16 @@
-"""Reading and writing tables: CSV (comma or semicolon, UTF-8 with or without BOM) and XLSX.
+"""Reading tables for the import: CSV (comma or semicolon, UTF-8 with or without BOM) and XLSX.
 
 The reader gives a header and rows of strings whatever the format, so the import maps and checks both the
-same way; the writer streams a header and rows as a CSV or XLSX download."""
+same way. Downloads are written by kadans.core.exports."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
-from collections.abc import Iterable
-from decimal import Decimal
 
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_FORMATS = ("csv", "xlsx")
+from openpyxl import load_workbook
 
 
 class TableError(ValueError):
@@ -64,8 +59,6 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged file
@@ -79,52 +72,3 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
     while header and not header[-1]:
         header = header[:-1]
     return header, [row[: len(header)] for row in rows[1:]]
-
-
-def _export_value(value):
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return value
-    return "" if value is None else value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def export_response(*, headers: list[str], rows: Iterable[Iterable], fmt: str, filename: str):
-    """A CSV (streamed) or XLSX download of the header and rows."""
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(filename[:31])
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([_xlsx_value(v) for v in row])
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    else:
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff"  # the byte order mark makes Excel read UTF-8
-            yield writer.writerow(headers)
-            for row in rows:
-                yield writer.writerow([_export_value(v) for v in row])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
-def _xlsx_value(value):
-    if isinstance(value, datetime.datetime):
-        # Excel has no time zones: the local time, as people read it
-        from django.utils import timezone
-
-        return timezone.localtime(value).replace(tzinfo=None)
-    return "" if value is None else value

@@ -2,7 +2,7 @@
 CSV/XLSX exports of the lists."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,17 +11,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kadans.accounts.access import require_settings_access
 from kadans.activities import selectors as activity_selectors
-from kadans.activities.forms import MyActivitiesFilterForm
+from kadans.activities.filters import MyActivitiesFilterSet
 from kadans.activities.models import Product
+from kadans.core.exports import FORMATS, export_response
 from kadans.core.services import form_save, instance_delete
 from kadans.core.time import today_bounds
 from kadans.integrations.forms import ImportUploadForm, MappingForm, WebFormForm, WebhookForm
 from kadans.integrations.importer import KINDS, import_job_create, import_job_run
 from kadans.integrations.intake_views import HONEYPOT
 from kadans.integrations.models import ImportJob, WebForm, WebhookSubscription
-from kadans.integrations.tabular import EXPORT_FORMATS, TableError, export_response, read_table
+from kadans.integrations.tabular import TableError, read_table
 from kadans.relations import selectors as relation_selectors
-from kadans.relations.forms import RelationFilterForm
+from kadans.relations.filters import RelationFilterSet
 
 # --- web forms and webhooks (administrators) -------------------------------------------------------
 
@@ -125,58 +126,64 @@ def import_map(request, pk: int):
 
 
 def _format(fmt: str) -> str:
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in FORMATS:
         raise Http404
     return fmt
+
+
+def _refused(filterset) -> HttpResponseBadRequest:
+    """An export asked with filters that do not validate: a different set of rows than the page would
+    show is worse than none."""
+    return HttpResponseBadRequest(
+        " ".join(f"{name}: {message}" for name, messages in filterset.error_messages().items() for message in messages),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @require_GET
 def export_relations(request, fmt: str):
     """The relation list with the filters of the page (the query string), every page of it."""
-    filters = RelationFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    relations = relation_selectors.relation_list(
-        q=params.get("q") or "", status=params.get("status"), priority=params.get("priority"),
-        representative=params.get("representative"), sort=params.get("sort") or "name", user=request.user,
-    )
-    headers = [_("Id"), _("Name"), _("Kind"), _("VAT number"), _("Street"), _("Postal code"), _("City"),
+    fmt = _format(fmt)
+    filterset = RelationFilterSet(request.GET or None, queryset=relation_selectors.relation_list(user=request.user))
+    if filterset.is_bound and not filterset.is_valid():
+        return _refused(filterset)
+    columns = [_("Id"), _("Name"), _("Kind"), _("VAT number"), _("Street"), _("Postal code"), _("City"),
                _("Country"), _("Phone"), _("E-mail"), _("Website"), _("Representative"), _("Business status"),
                _("Priority")]
     rows = (
         [r.pk, r.name, r.kind, r.vat_number, r.street, r.postal_code, r.city, r.country, r.phone, r.email,
          r.website, r.representative.username if r.representative else "",
          r.business_status.code if r.business_status else "", r.priority.name if r.priority else ""]
-        for r in relations.iterator(chunk_size=2000)
+        for r in filterset.qs.iterator(chunk_size=2000)
     )
-    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="relations")
+    return export_response(rows, columns, format=fmt, filename="relations")
 
 
 @require_GET
 def export_my_activities(request, fmt: str):
     """My open activities with the filters of the page, overdue first then by due date."""
+    fmt = _format(fmt)
     today_start, tomorrow_start = today_bounds()
-    filters = MyActivitiesFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    activities = activity_selectors.filter_open_activities(
-        activity_selectors.user_open_activities(request.user), period=params.get("period") or "",
-        activity_type=params.get("type"), relation_name=params.get("relation") or "",
+    filterset = MyActivitiesFilterSet(
+        request.GET or None, queryset=activity_selectors.user_open_activities(request.user),
         today_start=today_start, tomorrow_start=tomorrow_start,
     )
+    if filterset.is_bound and not filterset.is_valid():
+        return _refused(filterset)
     today = timezone.localdate()
-    headers = [_("Id"), _("State"), _("Due"), _("Start"), _("End"), _("All day"), _("Type"), _("Relation"),
+    columns = [_("Id"), _("State"), _("Due"), _("Start"), _("End"), _("All day"), _("Type"), _("Relation"),
                _("Contact"), _("Subject"), _("Representative"), _("Remark")]
     rows = (
         [a.pk, a.state(today), a.due_date, a.start, a.end, a.all_day, a.type.name, a.relation.name,
          str(a.contact) if a.contact_id else "", a.summary, a.representative.username, a.note]
-        for a in activities.iterator(chunk_size=2000)
+        for a in filterset.qs.iterator(chunk_size=2000)
     )
-    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="activities")
+    return export_response(rows, columns, format=fmt, filename="activities")
 
 
 @require_GET
 def export_products(request, fmt: str):
-    headers = [_("Id"), _("Name"), _("Code"), _("Cost price"), _("Active")]
+    fmt = _format(fmt)
+    columns = [_("Id"), _("Name"), _("Code"), _("Cost price"), _("Active")]
     rows = ([p.pk, p.name, p.code, p.cost_price, p.active] for p in Product.objects.order_by("name", "pk"))
-    return export_response(headers=headers, rows=rows, fmt=_format(fmt), filename="products")
-
-
+    return export_response(rows, columns, format=fmt, filename="products")

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kadans.accounts.permissions import assignable_representatives
-from kadans.core.fields import ModelChoiceField
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
 
 
@@ -29,26 +28,6 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "function", "email", "phone"]
-
-
-class RelationFilterForm(forms.Form):
-    """The relation list's search, filters and sort; invalid values are ignored, never a 500."""
-
-    SORTS = [
-        ("name", _("Name")),
-        ("-name", _("Name (Z–A)")),
-        ("city", _("City")),
-        ("status", _("Business status")),
-        ("priority", _("Priority")),
-        ("-updated", _("Recently changed")),
-    ]
-    q = forms.CharField(label=_("Search"), required=False)
-    status = ModelChoiceField(BusinessStatus.objects.all(), label=_("Business status"), required=False)
-    priority = ModelChoiceField(Priority.objects.all(), label=_("Priority"), required=False)
-    representative = ModelChoiceField(
-        assignable_representatives(), label=_("Representative"), required=False
-    )
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 
 
 class BusinessStatusForm(forms.ModelForm):

@@ -1,10 +1,10 @@
-"""Reads on relations: the list with its search, filters and sort; contacts; status changes."""
+"""Reads on relations: the lists (filtered by kadans.relations.filters), contacts, status changes."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from kadans.accounts.models import User
 from kadans.accounts.permissions import relation_read_filter
@@ -16,45 +16,16 @@ def visible_relations(user: User) -> QuerySet[Relation]:
     return Relation.objects.filter(relation_read_filter(user))
 
 
-SORT_FIELDS = {
-    "name": ["name", "id"],
-    "-name": ["-name", "-id"],
-    "city": ["city", "name", "id"],
-    "status": ["business_status__order", "name", "id"],
-    "priority": ["priority__order", "name", "id"],
-    "-updated": ["-updated_at", "-id"],
-}
+def relation_list(*, user: User) -> QuerySet[Relation]:
+    """The relations the user may read, with what a list shows of them; narrowed and ordered by
+    kadans.relations.filters.RelationFilterSet."""
+    return visible_relations(user).select_related("representative", "business_status", "priority")
 
 
-def relation_list(
-    *, q: str = "", status=None, priority=None, representative=None, sort: str = "name", user: User | None = None
-) -> QuerySet[Relation]:
-    """Relations matching a search on name, city or contact name, and the chosen filters; with a user, only
-    those the user may read."""
-    base = Relation.objects.all() if user is None else visible_relations(user)
-    qs = base.select_related("representative", "business_status", "priority")
-    if q := q.strip():
-        contact_match = Contact.objects.filter(relation=OuterRef("pk")).filter(
-            Q(last_name__icontains=q) | Q(first_name__icontains=q)
-        )
-        qs = qs.filter(Q(name__icontains=q) | Q(city__icontains=q) | Exists(contact_match))
-    if status is not None:
-        qs = qs.filter(business_status=status)
-    if priority is not None:
-        qs = qs.filter(priority=priority)
-    if representative is not None:
-        qs = qs.filter(representative=representative)
-    return qs.order_by(*SORT_FIELDS.get(sort or "name", SORT_FIELDS["name"]))
-
-
-def contact_list(*, user: User, relation=None, q: str = "") -> QuerySet[Contact]:
-    """The contacts of the relations the user may read, optionally of one relation or matching a name."""
-    qs = Contact.objects.filter(relation_read_filter(user, "relation"))
-    if relation is not None:
-        qs = qs.filter(relation=relation)
-    if q := q.strip():
-        qs = qs.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__icontains=q))
-    return qs.order_by("last_name", "first_name", "id")
+def contact_list(*, user: User) -> QuerySet[Contact]:
+    """The contacts of the relations the user may read; narrowed and ordered by
+    kadans.relations.filters.ContactFilterSet."""
+    return Contact.objects.filter(relation_read_filter(user, "relation"))
 
 
 def status_change_list(

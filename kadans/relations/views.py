@@ -8,25 +8,24 @@ from django.views.decorators.http import require_GET
 from kadans.core.forms import add_service_errors
 from kadans.relations import selectors, services
 from kadans.relations.access import relation_for_edit
-from kadans.relations.forms import ContactForm, RelationFilterForm, RelationForm
+from kadans.relations.filters import RelationFilterSet, search_relations
+from kadans.relations.forms import ContactForm, RelationForm
 from kadans.relations.models import Contact
 
 PAGE_SIZE = 25
 
 
 def relation_list(request):
-    filters = RelationFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    relations = selectors.relation_list(
-        q=params.get("q") or "", status=params.get("status"), priority=params.get("priority"),
-        representative=params.get("representative"), sort=params.get("sort") or "name",
-    )
-    page = Paginator(relations, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The relations with the filter bar's search, filters and sort (RelationFilterSet, as the export and
+    the API run it). A value that does not validate is shown with its message and left out."""
+    filterset = RelationFilterSet(request.GET or None, queryset=selectors.relation_list(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    # the export links travel with the table, so that an htmx filter change updates them too
+    context = {"filters": filterset.form, "page": page, "query": query.urlencode()}
     if request.htmx and request.htmx.target == "relation-table":
-        return render(request, "relations/relation_list.html#table", context)
+        return render(request, "relations/relation_list.html#filtered", context)
     return render(request, "relations/relation_list.html", context)
 
 
@@ -34,7 +33,8 @@ def relation_list(request):
 def relation_search(request):
     """Search as you type for the action form: at most 10 matches on name, city or contact."""
     q = request.GET.get("q", "").strip()
-    relations = selectors.relation_list(q=q)[:10] if len(q) >= 2 else []
+    relations = search_relations(selectors.relation_list(user=request.user), q).order_by("name", "id")[:10] \
+        if len(q) >= 2 else []
     return render(request, "relations/relation_search.html", {"relations": relations, "q": q})
 
 

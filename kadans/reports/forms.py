@@ -15,9 +15,9 @@ from kadans.accounts.models import Team
 from kadans.accounts.permissions import visible_representatives
 from kadans.activities.forms import DateInput
 from kadans.activities.models import ActivityType, Product
+from kadans.core.exports import FORMATS
 from kadans.relations.models import BusinessStatus, Priority, Relation
 from kadans.reports import periods
-from kadans.reports.exports import FORMATS
 from kadans.reports.periods import MAX_DAYS, Period
 
 NO_PRODUCT = "none"

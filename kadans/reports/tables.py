@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from kadans.core.exports import Sheet
+
 TEXT, COUNT, MONEY, DAYS, MONTH, WEEK, DATE = "text", "count", "money", "days", "month", "week", "date"
 NUMERIC = (COUNT, MONEY, DAYS)
 
@@ -63,3 +65,20 @@ def export_value(value: Any, kind: str) -> Any:
         return int(value)
     return str(value)
 
+
+
+XLSX_NUMBER_FORMATS = {MONEY: "#,##0.00", DATE: "@", WEEK: "@"}
+
+
+def export_sheets(tables: list[Table]) -> list[Sheet]:
+    """The tables as kadans.core.exports writes them: each its own sheet, cells as export_value says."""
+    return [_sheet(table) for table in tables]
+
+
+def _sheet(table: Table) -> Sheet:
+    kinds = [c.kind for c in table.columns]
+    return Sheet(
+        title=table.title, columns=[c.label for c in table.columns],
+        rows=[[export_value(v, kind) for v, kind in zip(row.cells, kinds, strict=True)] for row in table.rows],
+        number_formats=[XLSX_NUMBER_FORMATS.get(kind) for kind in kinds],
+    )

@@ -17,10 +17,10 @@ from kadans.accounts.permissions import can_add_activity_to
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.selectors import list_related
 from kadans.activities.services import activity_create
+from kadans.core.exports import export_sheets_response
 from kadans.core.time import today_bounds
 from kadans.relations.models import Relation
 from kadans.reports import analysis, cadence, conversions, costs, dashboard, pages
-from kadans.reports.exports import export_response
 from kadans.reports.forms import (
     GROUPINGS,
     ActivityAnalysisForm,
@@ -29,6 +29,7 @@ from kadans.reports.forms import (
     ToScheduleForm,
 )
 from kadans.reports.sql import report_view
+from kadans.reports.tables import export_sheets
 
 SCREEN_ROWS = 500
 """The costs page shows this many grouped rows at most; totals and exports cover them all."""
@@ -42,6 +43,10 @@ def _invalid(request, template: str, form, context=None):
 
 def _filename(name: str, period) -> str:
     return f"kadans-{name}-{period.start.isoformat()}-{period.end.isoformat()}"
+
+
+def _export(tables, fmt: str, filename: str):
+    return export_sheets_response(export_sheets(tables), format=fmt, filename=filename)
 
 
 @report_view
@@ -81,7 +86,7 @@ def costs_page(request):
     )
     table = pages.costs_table(report, params=pages.cost_params(data))
     if fmt:
-        return export_response([table], fmt=fmt, filename=_filename("costs", data["period"]))
+        return _export([table], fmt, _filename("costs", data["period"]))
     return render(request, "reports/costs.html", context | {
         "form": form, "table": table, "chart": pages.costs_chart(report),
     })
@@ -121,7 +126,7 @@ def conversions_page(request):
     )
     tables = pages.conversion_tables(report)
     if data["export"]:
-        return export_response(tables, fmt=data["export"], filename=_filename("conversions", data["period"]))
+        return _export(tables, data["export"], _filename("conversions", data["period"]))
     return render(request, "reports/conversions.html", {
         "form": form, "tables": tables, "chart": pages.conversion_chart(report), "report": report,
     })
@@ -149,7 +154,7 @@ def activity_analysis_page(request):
         ),
     ]
     if data["export"]:
-        return export_response(tables, fmt=data["export"], filename=_filename("activities", data["period"]))
+        return _export(tables, data["export"], _filename("activities", data["period"]))
     return render(request, "reports/activities.html", {
         "form": form, "tables": tables,
         "week_chart": pages.done_per_week_chart(chart_weeks, used_types),

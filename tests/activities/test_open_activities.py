@@ -9,11 +9,13 @@ import time_machine
 from django.db.models import Count
 from django.utils import timezone
 
+from kadans.activities.filters import MyActivitiesFilterSet
 from kadans.activities.models import ActivityType
 from kadans.activities.models import due_before as starts_before
 from kadans.activities.open_activities import OpenActivities, open_activity_counts
-from kadans.activities.selectors import filter_open_activities, user_open_activities
+from kadans.activities.selectors import user_open_activities
 from kadans.activities.services import activity_cancel, activity_complete
+from kadans.core.filters import conditions
 from tests.factories import RelationFactory, UserFactory, make_activity
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +49,16 @@ def world():
 
 @pytest.mark.parametrize("zone", ["Europe/Brussels", "America/New_York"])
 @pytest.mark.parametrize("narrow", [{}, {"period": "overdue"}, {"period": "today"}, {"period": "week"},
-                                    {"relation_name": "anker"}, {"type": True}])
+                                    {"relation": "anker"}, {"type": True}])
 def test_the_halves_read_what_the_plain_query_reads(world, zone, narrow):
     if narrow.get("type"):
-        narrow = {"activity_type": world["call"]}
+        narrow = {"type": str(world["call"].pk)}
     with time_machine.travel(NOW, tick=False), timezone.override(zoneinfo.ZoneInfo(zone)):
         tz = timezone.get_current_timezone()
         today_start = datetime.datetime.combine(timezone.localdate(), datetime.time.min, tzinfo=tz)
         tomorrow_start = today_start + datetime.timedelta(days=1)
-        plain = filter_open_activities(user_open_activities(world["me"]), today_start=today_start,
-                                       tomorrow_start=tomorrow_start, **narrow)
+        filterset = MyActivitiesFilterSet(narrow, queryset=user_open_activities(world["me"]), today_start=today_start)
+        plain = filterset.qs
         before_today = starts_before(today_start.date(), tz)
         before_tomorrow = starts_before(tomorrow_start.date(), tz)
         expected_counts = plain.aggregate(
@@ -64,11 +66,11 @@ def test_the_halves_read_what_the_plain_query_reads(world, zone, narrow):
             upcoming=Count("id", filter=~before_tomorrow),
         )
         halves = OpenActivities(world["me"], today_start=today_start, tomorrow_start=tomorrow_start, prefetch=5,
-                                **narrow)
+                                where=conditions(filterset))
 
         assert halves.counts() == expected_counts
         assert open_activity_counts(world["me"], today_start=today_start, tomorrow_start=tomorrow_start,
-                                    **narrow) == expected_counts
+                                    where=conditions(filterset)) == expected_counts
         assert len(halves) == plain.count()
         for start in (0, 5, 10):  # pages past the prefetched keys too
             assert [a.pk for a in halves[start:start + 5]] == [a.pk for a in plain[start:start + 5]]

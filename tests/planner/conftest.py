@@ -33,8 +33,9 @@ def works(rep, weekdays=range(5), starts=datetime.time(8), ends=datetime.time(18
 def customer(rep, name, lat=None, lon=None, *, minutes=30, hours=(), **kwargs):
     """A relation of rep, due now (nothing planned); `hours`: (weekday, opens, closes, lunch_from, lunch_until)."""
     relation = RelationFactory(
-        representative=rep, name=name, latitude=None if lat is None else Decimal(str(lat)),
-        longitude=None if lon is None else Decimal(str(lon)), **kwargs,
+        # to the field's six decimals, as a form or an import gives them
+        representative=rep, name=name, latitude=None if lat is None else round(Decimal(str(lat)), 6),
+        longitude=None if lon is None else round(Decimal(str(lon)), 6), **kwargs,
     )
     RelationPlanning.objects.create(relation=relation, visit_minutes=minutes)
     for weekday, opens, closes, *lunch in hours:

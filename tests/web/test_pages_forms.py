@@ -358,7 +358,6 @@ def test_relation_list_shows_the_second_page(logged_in):
     "query",
     [
         {"status": "abc"},
-        {"priority": "999999"},
         {"representative": "x"},
         {"sort": "evil"},
         {"page": "999"},
@@ -368,6 +367,11 @@ def test_relation_list_shows_the_second_page(logged_in):
 def test_relation_list_ignores_invalid_filter_values(logged_in, listed, query):
     # the whole list, as without the value (a page past the end shows the last page)
     assert _names(logged_in.get("/relations/", query)) == ["Het Anker", "Zeta Bar"]
+
+
+def test_relation_list_filtered_on_an_id_that_names_nothing_shows_nothing(logged_in, listed):
+    """As the API does (kadans.core.filters.IdChoiceFilter): the id is filtered on, not looked up first."""
+    assert _names(logged_in.get("/relations/", {"priority": "999999"})) == []
 
 
 @pytest.mark.parametrize("page", ["abc", "999"])

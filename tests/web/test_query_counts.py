@@ -117,8 +117,9 @@ PAGES = [
     # query each then), which the relation's own query tells (relations.selectors.with_history_sources);
     # the statuses its changes name are read apart, not joined (one query per kind of change shown)
     ("/relations/{relation}/", 9),
-    ("/activities/pipeline/", 16),  # a count and a page of cards per status (4), their next activities
-    ("/activities/overview/", 9),
+    # the filter bar's representative is filtered on by id, not looked up first (BoardFilterSet): one fewer
+    ("/activities/pipeline/", 15),  # a count and a page of cards per status (4), their next activities
+    ("/activities/overview/", 8),
     ("/activities/new/", 9),  # the types' defaults come from /activities/defaults/ when a type is chosen
     ("/activities/{done}/edit/", 14),  # products read once for all cost lines (BaseCostLineFormSet)
     ("/activities/{call}/menu/?next=/activities/", 3),
