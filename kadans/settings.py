@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kadans.documents",
     "kadans.notifications",
     "kadans.integrations",
+    "kadans.caldav",  # calendar sync: the CalDAV server (an entry point, like the API)
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("documents/", include("kadans.documents.urls")),
     path("forms/<str:key>/", intake, name="intake"),
     path("integrations/", include("kadans.integrations.urls")),
+    path("", include("kadans.caldav.urls")),  # /.well-known/caldav and /caldav/
     path("", include("kadans.web.urls")),
 ]
