@@ -81,3 +81,33 @@ class ClientEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary or self.name
+
+
+class EventAlarm(models.Model):
+    """The alarms (VALARM) a user set in their calendar app on an action or a series: Kadans has no
+    reminder time on an activity (reminders are activities of their own kind), so the app's alarms are
+    kept here and served back with the event, for this user only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(
+        "activities.Activity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    series = models.ForeignKey(
+        "activities.ActivitySeries", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    ical = models.TextField()
+    """The VALARM components as the app sent them."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "activity"], name="caldav_eventalarm_activity_unique"),
+            models.UniqueConstraint(fields=["user", "series"], name="caldav_eventalarm_series_unique"),
+            models.CheckConstraint(
+                condition=models.Q(activity__isnull=True, series__isnull=False)
+                | models.Q(activity__isnull=False, series__isnull=True),
+                name="caldav_eventalarm_activity_or_series",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.activity_id or self.series_id}"

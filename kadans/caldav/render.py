@@ -65,6 +65,9 @@ class Renderer:
             if str(event["uid"]) != resource.uid:
                 del event["uid"]
                 event.add("uid", resource.uid)
+        if resource.alarms and events:
+            for alarm in ICalendar.from_ical(f"BEGIN:VCALENDAR\r\n{resource.alarms}END:VCALENDAR\r\n").walk("VALARM"):
+                events[0].add_component(alarm)
         return self._wrap(events, tz_names)
 
 

@@ -32,7 +32,7 @@ from django.db.models import Q
 from kadans.accounts.models import User
 from kadans.accounts.permissions import visible_relations, visible_representatives
 from kadans.activities.models import Activity
-from kadans.caldav.models import ClientEvent
+from kadans.caldav.models import ClientEvent, EventAlarm
 
 SHOWN_STATUSES = [Activity.Status.PLANNED, Activity.Status.DONE]
 
@@ -86,6 +86,8 @@ class Resource:
     series_id: int | None = None
     client_event: ClientEvent | None = None
     """For an event that waits for its relation: served as the client sent it."""
+    alarms: str = ""
+    """The VALARMs the owner's calendar app set on it (EventAlarm)."""
 
     @property
     def is_unlinked(self) -> bool:
@@ -136,7 +138,7 @@ def _resource_filter(calendar: Calendar, name: str) -> tuple[Q | None, bool]:
 
 def calendar_resources(calendar: Calendar, *, name: str | None = None) -> dict[str, Resource]:
     """The calendar's resources by name, with their ETags and periods; only the one called `name` when
-    given. Two queries (three for one name of a client's event), whatever the number of activities."""
+    given. Three queries (four for one name of a client's event), whatever the number of activities."""
     qs = calendar.activities()
     read_clients = calendar.kind == "own"
     if name is not None:
@@ -148,6 +150,12 @@ def calendar_resources(calendar: Calendar, *, name: str | None = None) -> dict[s
     tz_name = calendar.owner.time_zone
     clients: dict = {}
     unlinked: list[ClientEvent] = []
+    alarms: dict = {}
+    if calendar.writable:
+        for activity_id, series_id, text in EventAlarm.objects.filter(user=calendar.owner).values_list(
+            "activity_id", "series_id", "ical"
+        ):
+            alarms[("s", series_id) if series_id else ("a", activity_id)] = text
     if read_clients:
         for event in ClientEvent.objects.filter(user=calendar.owner).select_related("activity"):
             if event.activity_id is None:
@@ -168,10 +176,10 @@ def calendar_resources(calendar: Calendar, *, name: str | None = None) -> dict[s
         resource = Resource(
             name=client.name if client else f"{default}.ics",
             uid=client.uid if client else f"{default}@kadans",
-            etag=_hash(tz_name, sorted(group)),
+            etag=_hash(tz_name, sorted(group), alarms.get(key, "")),
             start=min(r[_START] for r in group), end=max(r[_END] for r in group),
             activity_ids=[r[_PK] for r in group], series_id=pk if kind == "s" else None,
-            client_event=client,
+            client_event=client, alarms=alarms.get(key, ""),
         )
         resources[resource.name] = resource
     for event in unlinked:

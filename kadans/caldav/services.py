@@ -23,7 +23,7 @@ from kadans.activities import services as activity_services
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.recurrence import Recurrence
 from kadans.caldav import ics
-from kadans.caldav.models import ClientEvent, SyncCollection, SyncEntry
+from kadans.caldav.models import ClientEvent, EventAlarm, SyncCollection, SyncEntry
 from kadans.caldav.selectors import Calendar, Resource
 from kadans.calendars import ical
 from kadans.relations.models import Contact, Relation
@@ -169,6 +169,7 @@ def resource_put(
         if data.rrule is not None or len(events) > 1:
             raise ReadOnly(_("A single action cannot be made repeating from a calendar app."))
         _apply(rows[0], data, user=user, url=links.activity(rows[0]))
+        _alarms_store(user=user, activity=rows[0], master=events[0], current=resource.alarms)
         return
     series = rows[0].series
     master = next((e for e in events if e.get("recurrence-id") is None), None)
@@ -181,6 +182,8 @@ def resource_put(
             row = by_slot.get(exdate if series.all_day else exdate.astimezone(series.tzinfo))
             if row is not None and row.status == Activity.Status.PLANNED:
                 _apply(row, _cancelled(data), user=user, url=links.activity(row))
+    if master is not None:
+        _alarms_store(user=user, series=series, master=master, current=resource.alarms)
     by_instant = {a.recurrence_id: a for a in rows}
     by_day = {ical._slot_value(series, a.recurrence_id): a for a in rows} if series.all_day else {}
     for override in events:
@@ -198,6 +201,18 @@ def resource_put(
         changes = _changes(row, data, links.activity(row))
         if changes or data.status == "CANCELLED":
             _apply(row, data, user=user, url=links.activity(row))
+
+
+def _alarms_store(*, user: User, master, current: str, activity=None, series=None) -> None:
+    """Keep the alarms the app set on the event (Kadans has no reminder time of its own on an activity)."""
+    text = b"".join(c.to_ical() for c in master.subcomponents if c.name == "VALARM").decode("utf-8")
+    if text == current:
+        return
+    where = {"user": user, "activity": activity} if activity is not None else {"user": user, "series": series}
+    if text:
+        EventAlarm.objects.update_or_create(**where, defaults={"ical": text})
+    else:
+        EventAlarm.objects.filter(**where).delete()
 
 
 def _cancelled(data: ics.EventData) -> ics.EventData:

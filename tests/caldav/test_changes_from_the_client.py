@@ -106,3 +106,22 @@ def test_an_api_token_does_not_open_the_calendar(live_server, sara):
     client = caldav.DAVClient(url=f"{live_server.url}/caldav/", username="sara", password=secret)
     with pytest.raises(error.AuthorizationError):
         client.principal()
+
+
+def test_an_alarm_set_in_the_app_is_kept_and_served_back(principal, visit):
+    from icalendar import Alarm
+
+    event = own_event(principal, visit)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", "Reminder")
+    alarm.add("trigger", -datetime.timedelta(minutes=30))
+    event.icalendar_component.add_component(alarm)
+    event.save()
+    [served] = own_event(principal, visit).icalendar_component.walk("VALARM")
+    assert served.decoded("trigger") == -datetime.timedelta(minutes=30)
+    # removed in the app: removed here
+    event = own_event(principal, visit)
+    event.icalendar_component.subcomponents.clear()
+    event.save()
+    assert own_event(principal, visit).icalendar_component.walk("VALARM") == []
