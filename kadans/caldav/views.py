@@ -373,7 +373,9 @@ class Dav:
     def query(self, calendar, body, mode, wanted, name) -> HttpResponse:
         component, start, end = self._time_range(body)
         resources = selectors.calendar_resources(calendar, name=name)
-        chosen = [] if component not in (None, "VEVENT") else list(selectors.overlapping(resources.values(), start, end))
+        chosen = []
+        if component in (None, "VEVENT"):
+            chosen = list(selectors.overlapping(resources.values(), start, end))
         root = davxml.multistatus()
         self._add_resources(root, calendar, chosen, mode, wanted, tag(CALDAV, "calendar-data") in wanted)
         return _xml_response(root)

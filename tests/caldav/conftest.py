@@ -52,7 +52,19 @@ def dav(client, sara, app_password):
 
 
 @pytest.fixture
-def principal(live_server, sara, app_password):
+def _short_lived_connections():
+    """The live server answers each request in a thread of its own: with persistent connections
+    (CONN_MAX_AGE) each would leave one open, and PostgreSQL could not drop the test database."""
+    from django.db import connections
+
+    saved = connections.settings["default"].get("CONN_MAX_AGE", 0)
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield
+    connections.settings["default"]["CONN_MAX_AGE"] = saved
+
+
+@pytest.fixture
+def principal(_short_lived_connections, live_server, sara, app_password):
     client = caldav.DAVClient(url=f"{live_server.url}/caldav/", username="sara", password=app_password)
     return client.principal()
 

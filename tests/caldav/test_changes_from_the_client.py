@@ -99,7 +99,7 @@ def test_a_read_only_calendar_refuses_changes(live_server, principal, sara, cust
     assert (theirs.summary, theirs.status) == ("", Activity.Status.PLANNED)
 
 
-def test_an_api_token_does_not_open_the_calendar(live_server, sara):
+def test_an_api_token_does_not_open_the_calendar(_short_lived_connections, live_server, sara):
     from kadans.accounts.services import token_create
 
     _token, secret = token_create(user=sara, name="Script")

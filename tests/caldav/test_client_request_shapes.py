@@ -40,7 +40,8 @@ def visit(sara, customer):
 
 
 APPLE_ROOT = """<?xml version="1.0" encoding="UTF-8"?>
-<A:propfind xmlns:A="DAV:"><A:prop><A:current-user-principal/><A:principal-URL/><A:resourcetype/></A:prop></A:propfind>"""
+<A:propfind xmlns:A="DAV:"><A:prop><A:current-user-principal/><A:principal-URL/><A:resourcetype/></A:prop>
+</A:propfind>"""
 
 APPLE_PRINCIPAL = """<?xml version="1.0" encoding="UTF-8"?>
 <A:propfind xmlns:A="DAV:" xmlns:B="urn:ietf:params:xml:ns:caldav" xmlns:C="http://calendarserver.org/ns/">
@@ -100,8 +101,9 @@ def test_apple_calendar_finds_the_calendars_and_syncs(client, dav, visit):
     answer = _xml(dav("REPORT", "/caldav/users/sara/own/", APPLE_MULTIGET.format(href=href), depth="1"))
     data = _ok_props(answer, f"activity-{visit.pk}.ics")["calendar-data"].text
     assert f"UID:activity-{visit.pk}@kadans" in data
-    missing = [r for r in answer.findall("d:response", NS) if r.findtext("d:href", namespaces=NS).endswith("missing.ics")]
-    assert "404" in missing[0].findtext("d:status", namespaces=NS)
+    [missing] = [r for r in answer.findall("d:response", NS)
+                 if r.findtext("d:href", namespaces=NS).endswith("missing.ics")]
+    assert "404" in missing.findtext("d:status", namespaces=NS)
 
 
 DAVX5_SERVICE = """<?xml version='1.0' encoding='UTF-8' ?>
