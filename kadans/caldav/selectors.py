@@ -194,9 +194,9 @@ def calendar_resources(calendar: Calendar, *, name: str | None = None) -> dict[s
 
 def overlapping(resources: Iterable[Resource], start: datetime.datetime | None, end: datetime.datetime | None):
     """The resources with an occurrence in [start, end) (a calendar-query's time-range); an unlinked
-    event, whose time the client owns, always matches."""
+    event is taken by its start (a day long at least), and always matches without one."""
     for resource in resources:
-        if resource.is_unlinked or resource.start is None:
+        if resource.start is None:
             yield resource
             continue
         last_end = resource.end + datetime.timedelta(days=1)  # all-day ends are midnights of the last day

@@ -120,6 +120,9 @@ class Dav:
             raise DavError(403 if method != "PROPFIND" else 404)
         if len(parts) > 3:
             raise DavError(404)
+        if method in ("MKCALENDAR", "MKCOL", "MOVE", "COPY"):
+            # the calendars are Kadans' own: none is made, moved or copied by a client
+            raise DavError(403, davxml.error(tag(DAV, "need-privileges")))
         calendar = None
         if len(parts) >= 2:
             calendar = selectors.user_calendar(self.user, parts[1])

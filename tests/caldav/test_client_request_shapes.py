@@ -199,3 +199,8 @@ def test_options_announces_caldav(client):
     response = client.options("/caldav/")
     assert "calendar-access" in response["DAV"]
     assert "REPORT" in response["Allow"]
+
+
+def test_calendars_are_not_made_by_clients(dav):
+    assert dav("MKCALENDAR", "/caldav/users/sara/new/").status_code == 403
+    assert dav("MKCOL", "/caldav/users/sara/new/").status_code == 403
