@@ -22,13 +22,17 @@ class ApiTokenForm(forms.Form):
         help_text=_("Empty: it does not expire. It stops working at the start of that day."),
     )
     scope = forms.ChoiceField(
-        label=_("Use"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.API,
+        label=_("Use"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.API, required=False,
         help_text=_("A calendar app password works only for calendar sync (CalDAV), an API token only for "
                     "the REST API."),
     )
     read_only = forms.BooleanField(
         label=_("Read-only"), required=False, help_text=_("It can read but not change anything.")
     )
+
+    def clean_scope(self):
+        """Not given (a script posting the older form): an API token, as before app passwords existed."""
+        return self.cleaned_data["scope"] or ApiToken.Scope.API
 
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]
