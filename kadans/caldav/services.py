@@ -126,12 +126,14 @@ def _changes(activity: Activity, data: ics.EventData, url: str) -> dict:
 
 
 def _apply(activity: Activity, data: ics.EventData, *, user: User, url: str) -> None:
+    changes = _changes(activity, data, url)
+    if not changes and data.status != "CANCELLED":
+        return  # e.g. an app saving its own alarm or SEQUENCE on a done action: nothing of Kadans changes
     if not can_edit_activity(user, activity) or activity.status != Activity.Status.PLANNED:
         raise ReadOnly(_("This action cannot be changed from a calendar app."))
     if data.status == "CANCELLED":
         activity_services.activity_cancel(activity=activity, user=user, reason=REMOVED_REASON)
         return
-    changes = _changes(activity, data, url)
     if changes:
         activity_services.activity_update(activity=activity, user=user, **changes)
 

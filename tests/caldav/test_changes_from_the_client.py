@@ -125,3 +125,17 @@ def test_an_alarm_set_in_the_app_is_kept_and_served_back(principal, visit):
     event.icalendar_component.subcomponents.clear()
     event.save()
     assert own_event(principal, visit).icalendar_component.walk("VALARM") == []
+
+
+def test_a_done_action_is_read_only_but_saving_it_unchanged_is_fine(principal, visit, sara):
+    from kadans.activities.services import activity_complete
+
+    activity_complete(activity=Activity.objects.get(pk=visit.pk), user=sara)
+    event = own_event(principal, visit)
+    event.save()  # unchanged (an app saving its SEQUENCE): accepted
+    event = own_event(principal, visit)
+    event.icalendar_component["summary"] = "Rewritten history"
+    with pytest.raises(error.AuthorizationError, match="Forbidden"):
+        event.save()
+    visit.refresh_from_db()
+    assert visit.summary == "Visit"
