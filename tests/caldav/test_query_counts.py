@@ -33,17 +33,16 @@ def _sync(client, password, token=""):
 def test_a_sync_reads_a_fixed_number_of_queries(client, sara, app_password, customer, size,
                                                 django_assert_num_queries):
     _fill(sara, customer, size)
-    # the first sync: the app password with its user (1) and its last use (1), the calendar's rows (1),
-    # its alarms (1) and its client events (1); the sync state: made (5, with get_or_create's savepoints),
-    # locked (1), its entries read (1) and written (1), its number saved (1); the activities to render (1)
+    # the first sync: the app password with its user and its last use, the calendar's rows, its alarms and
+    # its client events; the sync state made (get_or_create, with savepoints), locked, its entries read and
+    # written in one insert, its number saved; the activities to render, in one query
     with django_assert_num_queries(16):
         first = _sync(client, app_password)
     assert first.status_code == 207
     token = first.content.decode().split("<d:sync-token>")[1].split("<")[0]
     Activity.objects.filter(summary="A0").update(summary="A0 changed", updated_at=timezone.now())
-    # after one change: the app password (1), rows, alarms and client events (3), sync state read and
-    # locked (2), entries read (1), the changed one written (bulk_update: 3 with its savepoint) and the
-    # number saved (1), the changes since the token (1) and the activity to render (1)
+    # after one change: the same reads, the changed entry written (bulk_update, with its savepoint)
+    # instead of the insert, the changes since the token, and the one activity to render
     with django_assert_num_queries(13):
         changed = _sync(client, app_password, token)
     assert changed.content.decode().count("<d:response>") == 1
