@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "kadans.integrations",
     "kadans.ops",
     "kadans.planner",
+    "kadans.caldav",  # calendar sync: the CalDAV server (an entry point, like the API)
 ]
 
 MIDDLEWARE = [

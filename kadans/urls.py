@@ -27,6 +27,7 @@ urlpatterns = [
     path("forms/<str:key>/", intake, name="intake"),
     path("integrations/", include("kadans.integrations.urls")),
     path("planner/", include("kadans.planner.urls")),
+    path("", include("kadans.caldav.urls")),  # /.well-known/caldav and /caldav/
     path("", include("kadans.web.urls")),
 ]
 

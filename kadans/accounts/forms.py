@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kadans.accounts.models import User
+from kadans.accounts.models import ApiToken, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -21,9 +21,18 @@ class ApiTokenForm(forms.Form):
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Empty: it does not expire. It stops working at the start of that day."),
     )
+    scope = forms.ChoiceField(
+        label=_("Use"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.API, required=False,
+        help_text=_("A calendar app password works only for calendar sync (CalDAV), an API token only for "
+                    "the REST API."),
+    )
     read_only = forms.BooleanField(
         label=_("Read-only"), required=False, help_text=_("It can read but not change anything.")
     )
+
+    def clean_scope(self):
+        """Not given (a script posting the older form): an API token, as before app passwords existed."""
+        return self.cleaned_data["scope"] or ApiToken.Scope.API
 
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]

@@ -72,8 +72,13 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A personal access token for the REST API. Only a SHA-256 of the secret is kept: the secret itself is
-    shown once, when the token is made. A short prefix stays visible so its owner can tell tokens apart."""
+    """A personal access token for the REST API, or an app password for calendar sync (CalDAV): its
+    `scope` says which, and each works only there. Only a SHA-256 of the secret is kept: the secret itself
+    is shown once, when the token is made. A short prefix stays visible so its owner can tell tokens apart."""
+
+    class Scope(models.TextChoices):
+        API = "api", _("REST API")
+        CALENDAR = "calendar", _("Calendar app password (CalDAV)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -82,6 +87,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=16)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     read_only = models.BooleanField(_("read-only"), default=False)
+    scope = models.CharField(_("use"), max_length=10, choices=Scope.choices, default=Scope.API)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +20,17 @@ def token_list(request):
     if request.method == "POST" and form.is_valid():
         token, secret = token_create(
             user=request.user, name=form.cleaned_data["name"], read_only=form.cleaned_data["read_only"],
-            expires_at=form.expires_at(),
+            expires_at=form.expires_at(), scope=form.cleaned_data["scope"],
         )
         messages.success(request, _("Token %(name)s created.") % {"name": token.name})
         form = ApiTokenForm()
     now = timezone.now()
     tokens = [(token, token.is_usable(now)) for token in ApiToken.objects.filter(user=request.user)]
-    response = render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret})
+    caldav_url = request.build_absolute_uri(reverse("caldav:root"))
+    response = render(
+        request, "accounts/tokens.html",
+        {"form": form, "tokens": tokens, "secret": secret, "caldav_url": caldav_url},
+    )
     if secret:
         response["Cache-Control"] = "no-store"
     return response

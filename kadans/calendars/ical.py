@@ -56,7 +56,7 @@ def _summary(activity: Activity) -> str:
     return text
 
 
-def _description(activity: Activity, url: str) -> str:
+def event_description(activity: Activity, url: str) -> str:
     lines = [f"{_('Relation')}: {activity.relation.name}"]
     if activity.contact_id:
         contact = activity.contact
@@ -84,7 +84,7 @@ def _when(activity: Activity, tz) -> tuple:
     return timezone.localtime(activity.start, tz), timezone.localtime(activity.end, tz)
 
 
-def _slot_value(series: ActivitySeries, slot: datetime.datetime):
+def slot_value(series: ActivitySeries, slot: datetime.datetime):
     local = slot.astimezone(series.tzinfo)
     return local.date() if series.all_day else local
 
@@ -92,12 +92,12 @@ def _slot_value(series: ActivitySeries, slot: datetime.datetime):
 def _content(activity: Activity) -> tuple:
     """What an occurrence shows besides its time and its link: equal contents need no override."""
     return (
-        _summary(activity), _description(activity, ""), event_location(activity), _status(activity),
+        _summary(activity), event_description(activity, ""), event_location(activity), _status(activity),
         activity.type.name, activity.all_day, activity.end - activity.start,
     )
 
 
-def _event(activity: Activity, *, uid: str, tz, url: str, stamp: datetime.datetime) -> Event:
+def activity_event(activity: Activity, *, uid: str, tz, url: str, stamp: datetime.datetime) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -105,7 +105,7 @@ def _event(activity: Activity, *, uid: str, tz, url: str, stamp: datetime.dateti
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", _summary(activity))
-    event.add("description", _description(activity, url))
+    event.add("description", event_description(activity, url))
     if location := event_location(activity):
         event.add("location", location)
     event.add("status", _status(activity))
@@ -116,7 +116,7 @@ def _event(activity: Activity, *, uid: str, tz, url: str, stamp: datetime.dateti
     return event
 
 
-def _series_events(
+def series_events(
     series: ActivitySeries, rows: list[Activity], *, since: datetime.datetime, links: Links, stamp
 ) -> tuple[list[Event], list[Activity]]:
     """The series' master VEVENT and its overrides; and the rows the rule cannot place (moved from a slot
@@ -142,8 +142,8 @@ def _series_events(
         return [], loose
 
     # the occurrences the rule makes link to the relation page, which lists them all
-    master = _event(template, uid=_uid_series(series), tz=tz, url=links.relation(template), stamp=stamp)
-    first = _slot_value(series, slots[0])
+    master = activity_event(template, uid=_uid_series(series), tz=tz, url=links.relation(template), stamp=stamp)
+    first = slot_value(series, slots[0])
     del master["dtstart"]
     del master["dtend"]
     master.add("dtstart", first)
@@ -159,10 +159,10 @@ def _series_events(
     for slot in slots:
         row = by_slot.get(slot)
         if row is None or row.status == Activity.Status.CANCELLED:
-            exdates.append(_slot_value(series, slot))
+            exdates.append(slot_value(series, slot))
         elif row.start != slot or _content(row) != base_content:
-            override = _event(row, uid=_uid_series(series), tz=tz, url=links.activity(row), stamp=stamp)
-            override.add("recurrence-id", _slot_value(series, slot))
+            override = activity_event(row, uid=_uid_series(series), tz=tz, url=links.activity(row), stamp=stamp)
+            override.add("recurrence-id", slot_value(series, slot))
             overrides.append(override)
     if exdates:
         master.add("exdate", exdates)
@@ -194,12 +194,12 @@ def build_feed(
         else:
             singles.append(activity)
     for rows in series_rows.values():
-        events, loose = _series_events(rows[0].series, rows, since=since, links=links, stamp=stamp)
+        events, loose = series_events(rows[0].series, rows, since=since, links=links, stamp=stamp)
         for event in events:
             cal.add_component(event)
         singles += loose
     for activity in sorted(singles, key=lambda a: (a.start, a.pk)):
-        cal.add_component(_event(activity, uid=activity_uid(activity), tz=tz, url=links.activity(activity),
+        cal.add_component(activity_event(activity, uid=activity_uid(activity), tz=tz, url=links.activity(activity),
                                  stamp=stamp))
     today = timezone.now().date()
     cal.add_missing_timezones(first_date=since.date() - datetime.timedelta(days=366),

@@ -11,13 +11,13 @@ import zoneinfo
 import pytest
 import time_machine
 from django.urls import reverse
-from kadans.core.time import today_bounds
 from openpyxl import load_workbook
 
 from kadans.activities.filters import MyActivitiesFilterSet, period_days
 from kadans.activities.models import ActivityType
 from kadans.activities.selectors import user_open_activities
 from kadans.activities.services import activity_complete
+from kadans.core.time import today_bounds
 from tests.api_support import api_as
 from tests.factories import RelationFactory, UserFactory, make_activity
 
