@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kadans.accounts.permissions import visible_relations
+from kadans.relations.selectors import visible_relations
 
 
 class LinkForm(forms.Form):

@@ -30,9 +30,10 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from kadans.accounts.models import User
-from kadans.accounts.permissions import visible_relations, visible_representatives
+from kadans.accounts.permissions import visible_representatives
 from kadans.activities.models import Activity
 from kadans.caldav.models import ClientEvent, EventAlarm
+from kadans.relations.selectors import visible_relations
 
 SHOWN_STATUSES = [Activity.Status.PLANNED, Activity.Status.DONE]
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kadans.accounts.models import User
-from kadans.accounts.permissions import can_edit_activity, visible_relations
+from kadans.accounts.permissions import can_edit_activity
 from kadans.activities import services as activity_services
 from kadans.activities.models import Activity, ActivityType
 from kadans.activities.recurrence import Recurrence
@@ -27,6 +27,7 @@ from kadans.caldav.models import ClientEvent, EventAlarm, SyncCollection, SyncEn
 from kadans.caldav.selectors import Calendar, Resource
 from kadans.calendars import ical
 from kadans.relations.models import Contact, Relation
+from kadans.relations.selectors import visible_relations
 
 REMOVED_REASON = "removed from calendar"
 
