@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "kadans.documents",
     "kadans.notifications",
     "kadans.integrations",
+    # audit trail and personal data (README "Audit trail and personal data")
+    "auditlog",
+    "kadans.audit",
+    "kadans.privacy",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kadans.audit.middleware.AuditActorMiddleware",  # who made a change, also for API tokens
     "kadans.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -245,6 +250,9 @@ KADANS_LINK_VALID_DAYS = env_int("KADANS_LINK_VALID_DAYS", 14)
 KADANS_BASE_URL = env_str("KADANS_BASE_URL", "http://127.0.0.1:8000")
 # The daily digest goes out from this hour on, in each user's time zone (kadans_schedule).
 KADANS_DIGEST_HOUR = env_int("KADANS_DIGEST_HOUR", 7)
+
+# Audit trail (kadans.audit): django-auditlog's entries, with the relation each change belongs to
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 
 LOGGING = {
     "version": 1,

@@ -19,5 +19,7 @@ urlpatterns = [
     path("documents/", include("kadans.documents.urls")),
     path("forms/<str:key>/", intake, name="intake"),
     path("integrations/", include("kadans.integrations.urls")),
+    path("audit/", include("kadans.audit.urls")),
+    path("privacy/", include("kadans.privacy.urls")),
     path("", include("kadans.web.urls")),
 ]

@@ -1,0 +1,86 @@
+"""Changes the activity services make without a model signal, recorded from the domain's events.
+
+Completing and cancelling are a conditional `UPDATE … WHERE status = 'planned'` (so that two browsers
+complete once); cost lines are replaced with bulk_create; participants are rows of a through model made
+with bulk_create. None of these sends a signal, so auditlog's registration does not see them: the events
+of kadans.core.events (delivered on commit) tell us, and we read the row as it is now.
+
+Each handler first checks whether the change is already in the trail, so that it writes nothing twice
+when a service some day records it itself (through save(), or audit_record()).
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+
+from kadans.activities.models import Activity, CostLine, Participation
+from kadans.audit.models import AuditEntry
+from kadans.audit.services import audit_record, audit_record_created
+from kadans.core import events
+
+
+def _recorded(activity: Activity, field: str, new: str) -> bool:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Activity), object_id=activity.pk,
+        **{f"changes__{field}__1": new},
+    ).exists()
+
+
+def on_activity_completed(event: events.ActivityCompleted) -> None:
+    activity = Activity.objects.filter(pk=event.activity_id).first()
+    if activity is None or activity.status != Activity.Status.DONE or _recorded(activity, "status", "done"):
+        return
+    audit_record(instance=activity, actor=event.by_id, changes={
+        "status": (Activity.Status.PLANNED.value, activity.status),
+        "done_at": (None, activity.done_at),
+        "done_by": (None, activity.done_by_id),
+    })
+
+
+def on_activity_cancelled(event: events.ActivityCancelled) -> None:
+    activity = Activity.objects.filter(pk=event.activity_id).first()
+    if activity is None or activity.status != Activity.Status.CANCELLED or _recorded(activity, "status", "cancelled"):
+        return
+    audit_record(instance=activity, actor=event.by_id, changes={
+        "status": (Activity.Status.PLANNED.value, activity.status),
+        "cancelled_at": (None, activity.cancelled_at),
+        "cancel_reason": ("", activity.cancel_reason),
+    })
+
+
+def _sync_cost_lines(activity_id: int, actor_id: int | None) -> None:
+    """Record the activity's cost lines that the trail has not seen created (bulk_create). Their
+    removal needs nothing: a queryset delete() sends post_delete for registered models."""
+    lines = list(CostLine.objects.filter(activity_id=activity_id).select_related("activity"))
+    if not lines:
+        return
+    seen = set(AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(CostLine), action=AuditEntry.Action.CREATE,
+        object_id__in=[line.pk for line in lines],
+    ).values_list("object_id", flat=True))
+    audit_record_created(instances=[line for line in lines if line.pk not in seen], actor=actor_id)
+
+
+def _participants(activity_id: int) -> frozenset[int]:
+    return frozenset(Participation.objects.filter(activity_id=activity_id).values_list("user_id", flat=True))
+
+
+def _ids(ids) -> str:
+    return ",".join(str(pk) for pk in sorted(ids))
+
+
+def on_activity_created(event: events.ActivityCreated) -> None:
+    _sync_cost_lines(event.activity_id, event.by_id)
+    activity = Activity.objects.filter(pk=event.activity_id).first()
+    if activity is not None and event.participant_ids:
+        audit_record(instance=activity, actor=event.by_id,
+                     changes={"participants": ("", _ids(event.participant_ids))})
+
+
+def on_activity_changed(event: events.ActivityChanged) -> None:
+    _sync_cost_lines(event.activity_id, event.by_id)
+    activity = Activity.objects.filter(pk=event.activity_id).first()
+    if activity is not None and event.participant_ids != event.participants_before:
+        audit_record(instance=activity, actor=event.by_id, changes={
+            "participants": (_ids(event.participants_before), _ids(event.participant_ids)),
+        })
