@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignKey, QuerySet
 from django.utils.translation import gettext as _

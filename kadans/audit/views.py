@@ -22,4 +22,5 @@ def relation_changes(request, pk: int):
     rows = [{"entry": e, "action": selectors.ACTIONS.get(e.action, ""), "changes": changes[e.pk],
              "what": e.content_type.model_class()._meta.verbose_name if e.content_type.model_class() else ""}
             for e in entries]
-    return render(request, "audit/relation_changes.html", {"relation": relation, "rows": rows, "more": more, "panel_size": PANEL_SIZE})
+    return render(request, "audit/relation_changes.html",
+                  {"relation": relation, "rows": rows, "more": more, "panel_size": PANEL_SIZE})
