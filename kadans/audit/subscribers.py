@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 
-from kadans.activities.models import Activity, CostLine, Participation
+from kadans.activities.models import Activity, CostLine
 from kadans.audit.models import AuditEntry
 from kadans.audit.services import audit_record, audit_record_created
 from kadans.core import events
@@ -61,26 +61,26 @@ def _sync_cost_lines(activity_id: int, actor_id: int | None) -> None:
     audit_record_created(instances=[line for line in lines if line.pk not in seen], actor=actor_id)
 
 
-def _participants(activity_id: int) -> frozenset[int]:
-    return frozenset(Participation.objects.filter(activity_id=activity_id).values_list("user_id", flat=True))
-
-
 def _ids(ids) -> str:
     return ",".join(str(pk) for pk in sorted(ids))
 
 
 def on_activity_created(event: events.ActivityCreated) -> None:
     _sync_cost_lines(event.activity_id, event.by_id)
+    if not event.participant_ids:
+        return
     activity = Activity.objects.filter(pk=event.activity_id).first()
-    if activity is not None and event.participant_ids:
+    if activity is not None:
         audit_record(instance=activity, actor=event.by_id,
                      changes={"participants": ("", _ids(event.participant_ids))})
 
 
 def on_activity_changed(event: events.ActivityChanged) -> None:
     _sync_cost_lines(event.activity_id, event.by_id)
+    if event.participant_ids == event.participants_before:
+        return
     activity = Activity.objects.filter(pk=event.activity_id).first()
-    if activity is not None and event.participant_ids != event.participants_before:
+    if activity is not None:
         audit_record(instance=activity, actor=event.by_id, changes={
             "participants": (_ids(event.participants_before), _ids(event.participant_ids)),
         })
