@@ -224,9 +224,9 @@ def _subject_entries(subject: Subject):
 def _summary_html(data: dict) -> str:
     """The readable copy: one HTML page with a table per part of the JSON."""
     e = html.escape
-    parts = [f"<!doctype html><meta charset=utf-8><title>{e(_('Personal data'))}</title>",
-             f"<h1>{e(_('Personal data'))}</h1>",
-             f"<p>{e(_('Exported at'))}: {e(str(data['exported_at']))}</p>"]
+    title, exported, none = _("Personal data"), _("Exported at"), _("None.")
+    parts = [f"<!doctype html><meta charset=utf-8><title>{e(title)}</title>", f"<h1>{e(title)}</h1>",
+             f"<p>{e(exported)}: {e(str(data['exported_at']))}</p>"]
     titles = {
         "relation": _("Relation"), "contacts": _("Contacts"), "activities": _("Activities"),
         "sent_emails": _("Sent e-mails"), "meeting_invitations": _("Meeting invitations"),
@@ -237,7 +237,7 @@ def _summary_html(data: dict) -> str:
         rows = data[key] if isinstance(data[key], list) else [data[key]]
         parts.append(f"<h2>{e(str(title))}</h2>")
         if not rows:
-            parts.append(f"<p>{e(_('None.'))}</p>")
+            parts.append(f"<p>{e(none)}</p>")
             continue
         columns = list(rows[0])
         parts.append("<table border=1><tr>" + "".join(f"<th>{e(c)}</th>" for c in columns) + "</tr>")
