@@ -12,6 +12,7 @@ when a service some day records it itself (through save(), or audit_record()).
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 
 from kadans.activities.models import Activity, CostLine
 from kadans.audit.models import AuditEntry
@@ -19,16 +20,21 @@ from kadans.audit.services import audit_record, audit_record_created
 from kadans.core import events
 
 
-def _recorded(activity: Activity, field: str, new: str) -> bool:
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Activity), object_id=activity.pk,
-        **{f"changes__{field}__1": new},
-    ).exists()
+def _activity_unless_recorded(activity_id: int, status: str) -> Activity | None:
+    """The activity if it now has `status` and the trail does not say so yet: one query."""
+    recorded = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Activity), object_id=OuterRef("pk"),
+        changes__status__1=status,
+    )
+    # type and relation: the entry names the activity by them (Activity.__str__)
+    activity = (Activity.objects.select_related("type", "relation").annotate(recorded=Exists(recorded))
+                .filter(pk=activity_id, status=status).first())
+    return None if activity is None or activity.recorded else activity
 
 
 def on_activity_completed(event: events.ActivityCompleted) -> None:
-    activity = Activity.objects.filter(pk=event.activity_id).first()
-    if activity is None or activity.status != Activity.Status.DONE or _recorded(activity, "status", "done"):
+    activity = _activity_unless_recorded(event.activity_id, Activity.Status.DONE)
+    if activity is None:
         return
     audit_record(instance=activity, actor=event.by_id, changes={
         "status": (Activity.Status.PLANNED.value, activity.status),
@@ -38,8 +44,8 @@ def on_activity_completed(event: events.ActivityCompleted) -> None:
 
 
 def on_activity_cancelled(event: events.ActivityCancelled) -> None:
-    activity = Activity.objects.filter(pk=event.activity_id).first()
-    if activity is None or activity.status != Activity.Status.CANCELLED or _recorded(activity, "status", "cancelled"):
+    activity = _activity_unless_recorded(event.activity_id, Activity.Status.CANCELLED)
+    if activity is None:
         return
     audit_record(instance=activity, actor=event.by_id, changes={
         "status": (Activity.Status.PLANNED.value, activity.status),

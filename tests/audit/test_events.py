@@ -63,3 +63,11 @@ def test_a_completion_through_save_is_not_recorded_twice(relation, rep):
     activity.save()
     subscribers.on_activity_completed(events.ActivityCompleted(by_id=rep.pk, activity_id=activity.pk))
     assert len(_status_entries(activity)) == 1
+
+
+def test_recording_a_completion_takes_three_queries(relation, rep, django_assert_num_queries):
+    activity = make_activity(user=rep, relation=relation)
+    activity_complete(activity=activity, user=rep)
+    event = events.ActivityCompleted(by_id=rep.pk, activity_id=activity.pk)
+    with django_assert_num_queries(3):  # the activity with "already recorded?", the actor's e-mail, the INSERT
+        subscribers.on_activity_completed(event)
