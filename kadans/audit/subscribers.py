@@ -72,6 +72,11 @@ def _ids(ids) -> str:
 
 
 def on_activity_created(event: events.ActivityCreated) -> None:
+    # an activity made with bulk_create (a repeating series) has no entry of its own yet
+    if not AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Activity),
+                                     object_id=event.activity_id, action=AuditEntry.Action.CREATE).exists():
+        audit_record_created(instances=Activity.objects.filter(pk=event.activity_id).select_related("type", "relation"),
+                             actor=event.by_id)
     _sync_cost_lines(event.activity_id, event.by_id)
     if not event.participant_ids:
         return

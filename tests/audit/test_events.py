@@ -71,3 +71,15 @@ def test_recording_a_completion_takes_three_queries(relation, rep, django_assert
     event = events.ActivityCompleted(by_id=rep.pk, activity_id=activity.pk)
     with django_assert_num_queries(3):  # the activity with "already recorded?", the actor's e-mail, the INSERT
         subscribers.on_activity_completed(event)
+
+
+def test_an_activity_made_in_bulk_is_recorded_as_created_from_its_event_once(relation, rep):
+    activity = make_activity(user=rep, relation=relation)
+    entries_for(activity).delete()  # as if bulk_create had made it: no signal, no entry
+    event = events.ActivityCreated(by_id=rep.pk, activity_id=activity.pk, representative_id=rep.pk)
+    subscribers.on_activity_created(event)
+    subscribers.on_activity_created(event)
+    [entry] = entries_for(activity)
+    assert entry.action == AuditEntry.Action.CREATE
+    assert entry.changes["status"] == ["None", "planned"]
+    assert entry.relation_id == relation.pk and entry.actor_id == rep.pk
