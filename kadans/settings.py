@@ -116,6 +116,10 @@ INSTALLED_APPS = [
     "kadans.ops",
     "kadans.planner",
     "kadans.caldav",  # calendar sync: the CalDAV server (an entry point, like the API)
+    # audit trail and personal data (README "Audit trail and personal data")
+    "auditlog",
+    "kadans.audit",
+    "kadans.privacy",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kadans.audit.middleware.AuditActorMiddleware",  # who made a change, also for API tokens
     "kadans.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -336,6 +341,9 @@ KADANS_PLANNER_TILE_ATTRIBUTION = env_str(
 # Optional geocoder: the dotted path of a callable(relation) -> (latitude, longitude) or None, used by
 # `manage.py geocode_relations` only. None: no geocoding service is ever called.
 KADANS_PLANNER_GEOCODER = env_str("KADANS_PLANNER_GEOCODER", "") or None
+
+# Audit trail (kadans.audit): django-auditlog's entries, with the relation each change belongs to
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,8 @@ urlpatterns = [
     path("integrations/", include("kadans.integrations.urls")),
     path("planner/", include("kadans.planner.urls")),
     path("", include("kadans.caldav.urls")),  # /.well-known/caldav and /caldav/
+    path("audit/", include("kadans.audit.urls")),
+    path("privacy/", include("kadans.privacy.urls")),
     path("", include("kadans.web.urls")),
 ]
 

@@ -112,6 +112,11 @@ def activity_read_filter(user: User) -> Q:
     return relation_read_filter(user, "relation")
 
 
+def can_view_audit_trail(user: User) -> bool:
+    """Managers and administrators read the audit trail (who changed what); representatives do not."""
+    return user.is_authenticated and (user.is_administrator or user.is_manager)
+
+
 def can_view_team(user: User, team: Team) -> bool:
     """Administrators follow any team's calendar and feed; a sales manager follows their own team's."""
     if not user.is_authenticated:

@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 
-from kadans.api import activities, configuration, people, planner, plans, relations, reports
+from kadans.api import activities, audit, configuration, people, planner, plans, relations, reports
 from kadans.api.auth import SessionAuth, TokenAuth
 from kadans.api.common import FieldError
 
@@ -160,3 +160,4 @@ api.add_router("", people.router)
 api.add_router("", configuration.router)
 api.add_router("", reports.router)
 api.add_router("", planner.router)
+api.add_router("", audit.router)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from kadans.accounts.models import User
 from kadans.activities.models import Activity, ActivityType, CostLine, Product
 from kadans.activities.services import activity_create
+from kadans.audit.services import audit_actor
 from kadans.core.forms import is_id
 from kadans.integrations.models import ImportJob
 from kadans.relations.models import BusinessStatus, Contact, Priority, Relation
@@ -373,7 +374,8 @@ def run_import(
         return report
     index = {field: header.index(column) for field, column in mapping.items() if column}
     importer = IMPORTERS[kind]
-    with transaction.atomic():
+    # the audit trail puts every imported row on the importing user, from a command too
+    with audit_actor(user), transaction.atomic():
         lookups = _Lookups()
         for number, values in enumerate(rows, start=2):
             if not any(values):
