@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kadans.accounts.models import User
 from kadans.activities import recurrence as rec
 from kadans.activities.models import Activity, ActivitySeries, Participation
+from kadans.core import events
 from kadans.core.time import company_tz, local_datetime
 
 
@@ -48,6 +49,9 @@ def create_occurrences(template: Activity, *, series: ActivitySeries, slots, tz)
     Participation.objects.bulk_create(
         [Participation(activity_id=a.pk, user_id=u) for a in copies for u in participant_ids]
     )
+    if copies:
+        events.publish(events.OccurrencesCreated(by_id=template.created_by_id,
+                                                 activity_ids=tuple(a.pk for a in copies)))
     return copies
 
 

@@ -220,10 +220,10 @@ def _activity_create(
                         validate_constraints=False)
     activity.save()
     participant_ids = _set_participants(activity, (u.pk for u in participants))
-    activity_set_cost_lines(activity=activity, lines=cost_lines, new=True)
+    lines = activity_set_cost_lines(activity=activity, lines=cost_lines, new=True)
     events.publish(events.ActivityCreated(
         by_id=user.pk, activity_id=activity.pk, representative_id=activity.representative_id,
-        participant_ids=participant_ids,
+        participant_ids=participant_ids, cost_line_ids=frozenset(line.pk for line in lines),
     ))
     if status == Activity.Status.DONE:
         _apply_completion(activity, user, now)
@@ -293,13 +293,13 @@ def activity_update(
         activity, participants_before if participants is None else (u.pk for u in participants),
         current=participants_before,
     )
+    lines = None if cost_lines is None else activity_set_cost_lines(activity=activity, lines=cost_lines)
     events.publish(events.ActivityChanged(
         by_id=user.pk, activity_id=activity.pk, representative_id=activity.representative_id,
         representative_before=representative_before, participant_ids=participant_ids,
         participants_before=participants_before,
+        cost_line_ids=frozenset(line.pk for line in lines) if lines is not None else frozenset(),
     ))
-    if cost_lines is not None:
-        activity_set_cost_lines(activity=activity, lines=cost_lines)
     if status == Activity.Status.DONE and activity.status == Activity.Status.PLANNED:
         activity_complete(activity=activity, user=user)
     elif status == Activity.Status.CANCELLED and activity.status == Activity.Status.PLANNED:

@@ -21,3 +21,4 @@ class AuditConfig(AppConfig):
         events.subscribe(events.ActivityChanged, subscribers.on_activity_changed)
         events.subscribe(events.ActivityCompleted, subscribers.on_activity_completed)
         events.subscribe(events.ActivityCancelled, subscribers.on_activity_cancelled)
+        events.subscribe(events.OccurrencesCreated, subscribers.on_occurrences_created)

@@ -42,6 +42,9 @@ def _actor_fields(actor: User | int | None) -> dict:
         return {}
     if isinstance(actor, User):
         return {"actor": actor, "actor_email": actor.email}
+    current = current_actor()
+    if current is not None and current.pk == actor:  # the request's own user: already read
+        return {"actor": current, "actor_email": current.email}
     return {"actor_id": actor, "actor_email": User.objects.filter(pk=actor).values_list("email", flat=True).first()}
 
 

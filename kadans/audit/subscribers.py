@@ -5,8 +5,8 @@ complete once); cost lines are replaced with bulk_create; participants are rows 
 with bulk_create. None of these sends a signal, so auditlog's registration does not see them: the events
 of kadans.core.events (delivered on commit) tell us, and we read the row as it is now.
 
-Each handler first checks whether the change is already in the trail, so that it writes nothing twice
-when a service some day records it itself (through save(), or audit_record()).
+Completing and cancelling first check whether the change is already in the trail, so that they write
+nothing twice when a service some day records it itself (through save(), or audit_record()).
 """
 
 from __future__ import annotations
@@ -54,44 +54,40 @@ def on_activity_cancelled(event: events.ActivityCancelled) -> None:
     })
 
 
-def _sync_cost_lines(activity_id: int, actor_id: int | None) -> None:
-    """Record the activity's cost lines that the trail has not seen created (bulk_create). Their
-    removal needs nothing: a queryset delete() sends post_delete for registered models."""
-    lines = list(CostLine.objects.filter(activity_id=activity_id).select_related("activity"))
-    if not lines:
-        return
-    seen = set(AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(CostLine), action=AuditEntry.Action.CREATE,
-        object_id__in=[line.pk for line in lines],
-    ).values_list("object_id", flat=True))
-    audit_record_created(instances=[line for line in lines if line.pk not in seen], actor=actor_id)
+def _record_cost_lines(cost_line_ids, actor_id: int | None) -> None:
+    """Record the cost lines a service made in bulk (the event names them). Their removal needs nothing: a
+    queryset delete() sends post_delete for registered models."""
+    if cost_line_ids:
+        lines = CostLine.objects.filter(pk__in=cost_line_ids).select_related("activity__type", "activity__relation")
+        audit_record_created(instances=list(lines), actor=actor_id)
 
 
 def _ids(ids) -> str:
     return ",".join(str(pk) for pk in sorted(ids))
 
 
-def on_activity_created(event: events.ActivityCreated) -> None:
-    # an activity made with bulk_create (a repeating series) has no entry of its own yet
-    if not AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Activity),
-                                     object_id=event.activity_id, action=AuditEntry.Action.CREATE).exists():
-        audit_record_created(instances=Activity.objects.filter(pk=event.activity_id).select_related("type", "relation"),
-                             actor=event.by_id)
-    _sync_cost_lines(event.activity_id, event.by_id)
-    if not event.participant_ids:
+def _record_participants(activity_id: int, actor_id: int | None, before: frozenset[int], after: frozenset[int]):
+    """Participants are rows of a through model made in bulk: record the change of who takes part."""
+    if before == after:
         return
-    activity = Activity.objects.filter(pk=event.activity_id).first()
+    activity = Activity.objects.filter(pk=activity_id).select_related("type", "relation").first()
     if activity is not None:
-        audit_record(instance=activity, actor=event.by_id,
-                     changes={"participants": ("", _ids(event.participant_ids))})
+        audit_record(instance=activity, actor=actor_id, changes={"participants": (_ids(before), _ids(after))})
+
+
+def on_activity_created(event: events.ActivityCreated) -> None:
+    """The activity itself was saved (auditlog's signal recorded it); its cost lines and participants were
+    made in bulk: nothing to read when it has none, so creating an activity costs one INSERT here."""
+    _record_cost_lines(event.cost_line_ids, event.by_id)
+    _record_participants(event.activity_id, event.by_id, frozenset(), event.participant_ids)
 
 
 def on_activity_changed(event: events.ActivityChanged) -> None:
-    _sync_cost_lines(event.activity_id, event.by_id)
-    if event.participant_ids == event.participants_before:
-        return
-    activity = Activity.objects.filter(pk=event.activity_id).first()
-    if activity is not None:
-        audit_record(instance=activity, actor=event.by_id, changes={
-            "participants": (_ids(event.participants_before), _ids(event.participant_ids)),
-        })
+    _record_cost_lines(event.cost_line_ids, event.by_id)
+    _record_participants(event.activity_id, event.by_id, event.participants_before, event.participant_ids)
+
+
+def on_occurrences_created(event: events.OccurrencesCreated) -> None:
+    """The occurrences of a new series (or of "this and following") are made in bulk: record each."""
+    occurrences = Activity.objects.filter(pk__in=event.activity_ids).select_related("type", "relation")
+    audit_record_created(instances=list(occurrences), actor=event.by_id)

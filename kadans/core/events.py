@@ -38,6 +38,8 @@ class ActivityCreated(Event):
     activity_id: int
     representative_id: int
     participant_ids: frozenset[int] = frozenset()
+    cost_line_ids: frozenset[int] = frozenset()
+    """Its cost lines, made in bulk (no model signal tells of them)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,6 +51,15 @@ class ActivityChanged(Event):
     representative_before: int | None = None
     participant_ids: frozenset[int] = frozenset()
     participants_before: frozenset[int] = frozenset()
+    cost_line_ids: frozenset[int] = frozenset()
+    """Its cost lines when this change replaced them (made in bulk); empty when they stayed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OccurrencesCreated(Event):
+    """The other occurrences of a repeating activity, made in bulk (no model signal tells of them)."""
+
+    activity_ids: tuple[int, ...]
 
 
 @dataclasses.dataclass(frozen=True)

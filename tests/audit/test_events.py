@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from kadans.activities.models import Activity
+from kadans.activities.recurrence import Recurrence
 from kadans.activities.services import activity_cancel, activity_complete
 from kadans.audit import subscribers
 from kadans.audit.models import AuditEntry
@@ -73,13 +74,14 @@ def test_recording_a_completion_takes_three_queries(relation, rep, django_assert
         subscribers.on_activity_completed(event)
 
 
-def test_an_activity_made_in_bulk_is_recorded_as_created_from_its_event_once(relation, rep):
-    activity = make_activity(user=rep, relation=relation)
-    entries_for(activity).delete()  # as if bulk_create had made it: no signal, no entry
-    event = events.ActivityCreated(by_id=rep.pk, activity_id=activity.pk, representative_id=rep.pk)
-    subscribers.on_activity_created(event)
-    subscribers.on_activity_created(event)
-    [entry] = entries_for(activity)
-    assert entry.action == AuditEntry.Action.CREATE
-    assert entry.changes["status"] == ["None", "planned"]
-    assert entry.relation_id == relation.pk and entry.actor_id == rep.pk
+def test_the_occurrences_of_a_new_series_are_recorded_as_created(relation, rep, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = make_activity(user=rep, relation=relation, recurrence=Recurrence(freq="WEEKLY", count=3))
+    occurrences = list(Activity.objects.filter(series=first.series_id).exclude(pk=first.pk))
+    assert len(occurrences) == 2
+    for occurrence in occurrences:
+        [entry] = entries_for(occurrence)
+        assert entry.action == AuditEntry.Action.CREATE
+        assert entry.changes["status"] == ["None", "planned"]
+        assert entry.relation_id == relation.pk and entry.actor_id == rep.pk
+
