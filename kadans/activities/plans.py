@@ -69,9 +69,10 @@ def plan_apply(
     plan_date: datetime.date,
     user: User,
     asked_user: User | None = None,
+    note: str = "",
 ) -> list[Activity]:
     """Schedule every step of the plan on every relation in one transaction, and write one history line
-    per relation. Any error creates nothing."""
+    per relation. Any error creates nothing. `note` is the remark of the steps whose type has none."""
     if not plan.active:
         raise ValidationError(_("This plan is archived."))
     activities = []
@@ -80,13 +81,11 @@ def plan_apply(
         activity = activity_create(
             user=user, relation=item.relation, activity_type=item.step.type,
             start=local_datetime(item.due_date, DEFAULT_TIME_OF_DAY, user.tzinfo) if timed else item.due_date,
-            all_day=not timed, representative=item.representative, summary=item.step.summary,
+            all_day=not timed, representative=item.representative, summary=item.step.summary, plan=plan,
+            note="" if item.step.type.default_note else note,
         )
         activities.append(activity)
-    Activity.objects.filter(pk__in=[a.pk for a in activities]).update(plan=plan)
     PlanRun.objects.bulk_create(
         [PlanRun(plan=plan, relation=relation, plan_date=plan_date, user=user) for relation in relations]
     )
-    for a in activities:
-        a.plan = plan
     return activities

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kadans.accounts.models import User
 from kadans.activities import chaining
-from kadans.activities.models import Activity, ActivityType, CostLine, Participation, Product
+from kadans.activities.models import Activity, ActivityPlan, ActivityType, CostLine, Participation, Product
 from kadans.activities.occurrences import series_start
 from kadans.activities.recurrence import Recurrence
 from kadans.core import events
@@ -186,6 +186,7 @@ def _activity_create(
     cost_lines: Iterable[CostLineData] = (),
     previous: Activity | None = None,
     recurrence: Recurrence | None = None,
+    plan: ActivityPlan | None = None,
 ) -> Activity:
     """Plan an activity, or record one that is already done (then its new status and priority apply now).
 
@@ -208,7 +209,7 @@ def _activity_create(
         representative=defaults.representative,
         status=status, start=start_dt, end=end_dt, all_day=all_day,
         summary=summary or defaults.summary, note=note or defaults.note,
-        new_status=new_status, new_priority=new_priority, previous=previous, created_by=user,
+        new_status=new_status, new_priority=new_priority, previous=previous, plan=plan, created_by=user,
     )
     if status == Activity.Status.DONE:
         activity.done_at, activity.done_by = now, user

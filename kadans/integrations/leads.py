@@ -130,8 +130,6 @@ def lead_intake(*, web_form: WebForm, data: LeadData) -> LeadResult:
     if web_form.plan_id is not None:
         activities = plan_apply(
             plan=web_form.plan, relations=[relation], plan_date=timezone.localdate(timezone=acting.tzinfo),
-            user=acting, asked_user=acting,
+            user=acting, asked_user=acting, note=data.message.strip(),
         )
-        if message := data.message.strip():
-            Activity.objects.filter(pk__in=[a.pk for a in activities], note="").update(note=message)
     return LeadResult(relation=relation, created=created, activities=activities)
