@@ -19,6 +19,7 @@ from kadans.activities import recurrence as rec
 from kadans.activities.models import Activity, ActivitySeries, Participation
 from kadans.activities.occurrences import create_occurrences, period_at, recurrence_from, series_zone, slots_before
 from kadans.activities.services import UPDATABLE_FIELDS, activity_update
+from kadans.core import events
 
 PROPAGATED_FIELDS = sorted(UPDATABLE_FIELDS)
 """What "this and following" copies from the edited occurrence to the later ones, when it changed."""
@@ -75,7 +76,7 @@ def activity_update_following(
         later = Activity.objects.filter(series=old_series, recurrence_id__gt=activity.recurrence_id)
 
     if old_series is not None and recurrence == old_rule and before["period"] == after["period"]:
-        _propagate(activity, later.filter(status=Activity.Status.PLANNED), changed)
+        _propagate(activity, later.filter(status=Activity.Status.PLANNED), changed, by=user)
         return activity
 
     slot = activity.recurrence_id
@@ -119,17 +120,25 @@ def activity_update_following(
         row.start, row.end = period_at(activity, s, tz)
         row.all_day, row.series, row.recurrence_id, row.updated_at = activity.all_day, series, s, now
     Activity.objects.bulk_update(reused, ["start", "end", "all_day", "series", "recurrence_id", "updated_at"])
-    _propagate(activity, Activity.objects.filter(pk__in=[a.pk for a in reused]), changed)
+    _propagate(activity, Activity.objects.filter(pk__in=[a.pk for a in reused]), changed, by=user)
     Activity.objects.filter(pk__in=[a.pk for a in surplus]).delete()
     create_occurrences(activity, series=series, slots=rest[len(reused):], tz=tz)
     return activity
 
 
-def _propagate(source: Activity, targets, changed: set[str]) -> None:
-    """Copy the changed fields (and participants) of `source` to the `targets` queryset."""
+def _propagate(source: Activity, targets, changed: set[str], *, by: User) -> None:
+    """Copy the changed fields (and participants) of `source` to the `targets` queryset; the values each
+    target had are published (events.OccurrencesChanged), as no model signal tells of an UPDATE."""
     fields = {f: getattr(source, f) for f in changed if f in PROPAGATED_FIELDS}
     if fields:
+        columns = {f: f if f in ("summary", "note") else f"{f}_id" for f in fields}
+        before = list(targets.values("pk", *columns.values()))
         targets.update(**fields, updated_at=timezone.now())
+        after = {f: getattr(source, column) for f, column in columns.items()}
+        events.publish(events.OccurrencesChanged(by_id=by.pk, changes={
+            row["pk"]: {f: (row[column], after[f]) for f, column in columns.items() if row[column] != after[f]}
+            for row in before
+        }))
     if "participants" in changed or "representative" in changed:
         wanted = set(Participation.objects.filter(activity=source).values_list("user_id", flat=True))
         rows = list(targets.values_list("pk", "representative_id"))

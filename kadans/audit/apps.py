@@ -22,3 +22,4 @@ class AuditConfig(AppConfig):
         events.subscribe(events.ActivityCompleted, subscribers.on_activity_completed)
         events.subscribe(events.ActivityCancelled, subscribers.on_activity_cancelled)
         events.subscribe(events.OccurrencesCreated, subscribers.on_occurrences_created)
+        events.subscribe(events.OccurrencesChanged, subscribers.on_occurrences_changed)

@@ -91,3 +91,10 @@ def on_occurrences_created(event: events.OccurrencesCreated) -> None:
     """The occurrences of a new series (or of "this and following") are made in bulk: record each."""
     occurrences = Activity.objects.filter(pk__in=event.activity_ids).select_related("type", "relation")
     audit_record_created(instances=list(occurrences), actor=event.by_id)
+
+
+def on_occurrences_changed(event: events.OccurrencesChanged) -> None:
+    """The fields "this and following" copied to the later occurrences, with each one's old value."""
+    occurrences = Activity.objects.filter(pk__in=list(event.changes)).select_related("type", "relation")
+    for occurrence in occurrences:
+        audit_record(instance=occurrence, actor=event.by_id, changes=event.changes[occurrence.pk])

@@ -63,6 +63,14 @@ class OccurrencesCreated(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class OccurrencesChanged(Event):
+    """Later occurrences of a series took the changed fields of one ("this and following"), in one UPDATE:
+    for each occurrence's id, each field's (old, new) value (ids for related rows)."""
+
+    changes: dict[int, dict[str, tuple[object, object]]]
+
+
+@dataclasses.dataclass(frozen=True)
 class ActivityCompleted(Event):
     activity_id: int
 

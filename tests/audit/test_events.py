@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from kadans.activities.models import Activity
 from kadans.activities.recurrence import Recurrence
+from kadans.activities.series import activity_update_following, recurrence_from
 from kadans.activities.services import activity_cancel, activity_complete
 from kadans.audit import subscribers
 from kadans.audit.models import AuditEntry
@@ -85,3 +86,18 @@ def test_the_occurrences_of_a_new_series_are_recorded_as_created(relation, rep, 
         assert entry.changes["status"] == ["None", "planned"]
         assert entry.relation_id == relation.pk and entry.actor_id == rep.pk
 
+
+
+def test_this_and_following_records_each_later_occurrences_old_and_new_values(
+    relation, rep, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = make_activity(user=rep, relation=relation, summary="Weekly round",
+                              recurrence=Recurrence(freq="WEEKLY", count=3))
+    second, third = Activity.objects.filter(series=first.series_id).exclude(pk=first.pk).order_by("start")
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_update_following(activity=second, user=rep, recurrence=recurrence_from(second),
+                                  summary="Round with samples")
+    [entry] = entries_for(third).filter(action=AuditEntry.Action.UPDATE)
+    assert entry.changes["summary"] == ["Weekly round", "Round with samples"]
+    assert entry.actor_id == rep.pk and entry.relation_id == relation.pk
