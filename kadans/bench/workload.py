@@ -1,6 +1,6 @@
 """The benchmark's workload generator: deterministic CSV files of a CRM's users, relations, contacts and
-activities at a scale S, in the benchmark's format (see FILES; README, "Benchmark"). Standard library
-only, so it runs anywhere Python does; `manage.py bench_generate` is its command.
+activities at a scale S, in the benchmark's format (FILES, the loader's own table of it; README,
+"Benchmark"). Standard library only besides that table; `manage.py bench_generate` is its command.
 
 Volumes at scale S: users max(3, round(20·S)) (rep01, rep02, …), organisations 10,000·S, contacts two per
 organisation, activities 200,000·S, so each representative has about 10,000 activities whatever S is.
@@ -32,17 +32,9 @@ import itertools
 import random
 from pathlib import Path
 
-FILES = {
-    "users.csv": ["user_id", "username", "first_name", "last_name", "email"],
-    "products.csv": ["product_id", "name", "cost_price"],
-    "organisations.csv": ["org_id", "name", "rep_user_id", "city", "phone", "email"],
-    "contacts.csv": ["contact_id", "org_id", "first_name", "last_name", "email", "phone"],
-    "activities.csv": ["activity_id", "type", "title", "start", "end", "all_day", "status", "owner_user_id",
-                       "org_id", "contact_id", "description"],
-    "activity_participants.csv": ["activity_id", "user_id"],
-    "cost_lines.csv": ["cost_line_id", "activity_id", "description", "product_id", "quantity", "unit_price"],
-    "status_changes.csv": ["org_id", "activity_id", "user_id", "from_status", "to_status", "at"],
-}
+from kadans.integrations.workload import COLUMNS
+
+FILES = COLUMNS  # the format the loader reads (kadans.integrations.workload), one table for both
 DEFAULT_ANCHOR = datetime.date(2026, 11, 22)
 HEAVY_REP = "rep01"
 HEAVY_FACTOR = 10
