@@ -37,7 +37,8 @@
       filled[name] = field.value;
     }
     form.addEventListener("change", function (event) {
-      if (event.isTrusted && event.target.name === "representative") event.target.dataset.touched = "1";
+      // setting .value from this script fires no change event: only the user marks the field as chosen
+      if (event.target.name === "representative") event.target.dataset.touched = "1";
     });
     function applyDefaults() {
       if (!form.dataset.defaultsUrl) return;
