@@ -7,6 +7,7 @@ ALLOWED_HOSTS; see README.md.
 
 import os
 import secrets
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -341,6 +342,10 @@ KADANS_PLANNER_TILE_ATTRIBUTION = env_str(
 # Optional geocoder: the dotted path of a callable(relation) -> (latitude, longitude) or None, used by
 # `manage.py geocode_relations` only. None: no geocoding service is ever called.
 KADANS_PLANNER_GEOCODER = env_str("KADANS_PLANNER_GEOCODER", "") or None
+# The map's tiles come from the tile server: its origin is allowed as an image source ({s}: any subdomain).
+_tiles = urllib.parse.urlsplit(KADANS_PLANNER_TILE_URL.replace("{s}", "*"))
+if _tiles.scheme in ("http", "https") and _tiles.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # Audit trail (kadans.audit): django-auditlog's entries, with the relation each change belongs to
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

@@ -5,6 +5,7 @@ message), and the behaviours that moved out of inline handlers still work under 
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kadans.activities.models import Activity, ActivityType
@@ -67,6 +68,8 @@ def _same_site_paths(page, selector: str) -> list[str]:
 
 
 def test_every_page_of_an_administrator_has_no_csp_violation(live_server, page, demo):
+    # the planner's map tiles come from the tile server (an allowed image source): no network here
+    page.route(settings.KADANS_PLANNER_TILE_URL.split("{")[0] + "**", lambda route: route.fulfill(status=204, body=b""))
     watch = Violations(page)
     watch.visit(live_server.url + "/login/")
     page.fill("input[name=username]", "admin")
