@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kadans.accounts.permissions import can_view_audit_trail
-from kadans.api.common import Id, PageParams, aware, forbid, page_of, paginate, responses
+from kadans.api.common import Id, Moment, PageParams, aware, forbid, page_of, paginate, responses
 from kadans.audit import selectors
 from kadans.audit.models import AuditEntry
 
@@ -60,7 +60,7 @@ class AuditFilters(PageParams):
     relation: Id | None = Field(None, description="Only the changes of this relation, its contacts, "
                                                   "activities and cost lines.")
     model: ModelLabel | None = Field(None, description="Only changes of this kind of object.")
-    since: datetime.datetime | None = Field(None, description="Only changes at or after this moment (ISO 8601).")
+    since: Moment | None = Field(None, description="Only changes at or after this moment (ISO 8601).")
 
 
 @router.get("/audit", response=responses({200: page_of(AuditEntryOut)}), summary="List audit trail entries")

@@ -48,6 +48,19 @@ def _in_range(value: datetime.date) -> datetime.date:
 Day = Annotated[datetime.date, AfterValidator(_in_range)]
 
 
+def _moment_in_range(value: datetime.datetime) -> datetime.datetime:
+    """A moment between FIRST_DAY and LAST_DAY with a real UTC offset (at most 14 hours: PostgreSQL refuses
+    offsets past 15:59, which Python accepts)."""
+    _in_range(value)
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+        raise ValueError("the UTC offset must be between -14:00 and +14:00")
+    return value
+
+
+Moment = Annotated[datetime.datetime, AfterValidator(_moment_in_range)]
+
+
 def _date_or_datetime(value: Any) -> datetime.date | datetime.datetime:
     """"2025-03-01" is a day (an all-day activity), "2025-03-01T14:30" a moment; nothing else is either."""
     if isinstance(value, datetime.date):
@@ -58,7 +71,7 @@ def _date_or_datetime(value: Any) -> datetime.date | datetime.datetime:
         parsed = datetime.date.fromisoformat(value) if len(value) == 10 else datetime.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError("enter a date (YYYY-MM-DD) or a date and time (ISO 8601)") from None
-    return _in_range(parsed)
+    return _moment_in_range(parsed) if isinstance(parsed, datetime.datetime) else _in_range(parsed)
 
 
 When = Annotated[

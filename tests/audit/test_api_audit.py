@@ -58,3 +58,11 @@ def test_the_endpoint_is_in_the_openapi_schema(client):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/audit"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"relation", "model", "since", "limit", "offset"}
+
+
+@pytest.mark.parametrize("since", ["1881-01-22T00:38:48+19:09", "1850-01-01T00:00:00+00:00"])
+def test_a_moment_no_database_can_read_is_refused_with_a_message(since):
+    """Found by the schemathesis run on PostgreSQL, which refuses UTC offsets past 15:59 (a 500 before)."""
+    response = _api(UserFactory(role="administrator")).get("/audit", {"since": since})
+    assert response.status_code == 422
+    assert response.json()["detail"]
