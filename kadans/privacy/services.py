@@ -338,7 +338,7 @@ def _delete_file(document: Document) -> None:
     default_storage.delete(name)
     try:
         folder = os.path.dirname(default_storage.path(name))
-    except NotImplementedError:
+    except NotImplementedError:  # a storage without local paths (Django's Storage.path contract): no folder
         return
     # the random folder of this one file; the file's own name may have named the person
     if os.path.isdir(folder) and not os.listdir(folder):
